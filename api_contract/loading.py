@@ -1,0 +1,37 @@
+"""Locate and parse the spec files, whether running from a checkout or from an installed wheel."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+API_NAMES: tuple[str, ...] = ("garuda", "flightsayer")
+
+_PACKAGED = Path(__file__).parent / "specs"  # where the wheel puts them
+_CHECKOUT = Path(__file__).resolve().parent.parent / "specs"  # a source checkout or editable install
+
+
+def spec_path(api: str) -> Path:
+    """The YAML file of ``api`` (one of :data:`API_NAMES`)."""
+    if api not in API_NAMES:
+        raise ValueError(f"unknown API {api!r}; expected one of {', '.join(API_NAMES)}")
+    for folder in (_PACKAGED, _CHECKOUT):
+        candidate = folder / f"{api}.yaml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"spec of {api!r} not found in {_PACKAGED} or {_CHECKOUT}")
+
+
+@cache
+def _parsed(api: str) -> dict[str, Any]:
+    with spec_path(api).open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def load_spec(api: str) -> dict[str, Any]:
+    """A fresh, mutable copy of the parsed spec of ``api``."""
+    return copy.deepcopy(_parsed(api))
