@@ -1,0 +1,71 @@
+"""How scenario checks fail: ``expect`` inside a ``@scenario_check`` function turns into a ConformanceFailure that
+names the check, quotes its seed sentence, and gives a curl line for the request that showed it."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+
+from conformance.checks.violation import ConformanceFailure, Violation, seed_sentence
+from conformance.curl import curl_line
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SCENARIO_CHECKS: list[Callable[..., Any]] = []
+
+
+class Mismatch(Exception):
+    def __init__(self, expected: str, actual: str, response: httpx.Response | None) -> None:
+        super().__init__(expected, actual)
+        self.expected, self.actual, self.response = expected, actual, response
+
+
+def expect(condition: object, expected: str, actual: object, response: httpx.Response | None = None) -> None:
+    if not condition:
+        raise Mismatch(expected, actual if isinstance(actual, str) else repr(actual), response)
+
+
+def expect_status(response: httpx.Response, *allowed: int) -> None:
+    expect(response.status_code in allowed, f"HTTP {' or '.join(map(str, allowed))} for {response.request.method} "
+           f"{response.request.url.path}", f"HTTP {response.status_code}: {short_body(response)}", response)
+
+
+def expect_no_violations(violations: list[Violation], response: httpx.Response | None) -> None:
+    if violations:
+        expect(False, "no violation", "; ".join(v.describe() for v in violations[:5]), response)
+
+
+def json_body(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise Mismatch("a JSON body", short_body(response), response) from None
+
+
+def short_body(response: httpx.Response, limit: int = 300) -> str:
+    text = response.text
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def scenario_check(func: F) -> F:
+    """Mark ``func`` as a scenario check; its failures name it and quote its docstring's seed sentence."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Mismatch as mismatch:
+            curl = curl_line(mismatch.response.request) if mismatch.response is not None else None
+            raise ConformanceFailure(func.__name__, seed_sentence(func), mismatch.expected, mismatch.actual,
+                                     curl) from None
+
+    SCENARIO_CHECKS.append(run)
+    return run  # type: ignore[return-value]

@@ -1,0 +1,34 @@
+"""The backend under test: its base URL, config, one HTTP client, and what the checks created there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from conformance.config import ConformanceConfig
+
+
+@dataclass
+class Target:
+    base_url: str
+    config: ConformanceConfig
+    http: httpx.Client
+    # Undo actions for what the checks created, run by the fixture's finalizer even when a check fails.
+    undo: list[Callable[[], object]] = field(default_factory=list)
+
+    def clean_up(self) -> list[str]:
+        """Run every undo action, newest first; returns the errors instead of raising (cleanup must not mask)."""
+        errors = []
+        while self.undo:
+            action = self.undo.pop()
+            try:
+                action()
+            except Exception as error:  # report every failed cleanup, keep going
+                errors.append(repr(error))
+        return errors
+
+
+def make_http_client(base_url: str, *, timeout: float = 30.0) -> httpx.Client:
+    return httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=False)
