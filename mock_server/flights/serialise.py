@@ -1,0 +1,137 @@
+"""Flights to the contract's JSON: FlightStatus objects, their bytes, and the realtime part of a saved state.
+
+Airport times carry the airport's real UTC offset at that instant (origin for departures, destination for
+arrivals), written ``±HH:MM``; times tied to no airport (``last_updated``) are UTC with ``Z`` (docs/decisions.md,
+"Timestamps and offsets").
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from mock_server.flights.model import Flight, Prediction, RealtimeStatus
+
+_SEPARATORS = (",", ":")
+
+
+def airport_time(instant: datetime, zone: ZoneInfo) -> str:
+    """``instant`` as local time at an airport, with that zone's offset then, e.g. ``2016-08-25T21:04:00-05:00``."""
+    return instant.astimezone(zone).isoformat()
+
+
+def utc_time(instant: datetime) -> str:
+    """``instant`` in UTC with a ``Z``, e.g. ``2016-09-09T15:00:00Z``."""
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def parse_time(text: str) -> datetime:
+    """Inverse of :func:`utc_time` (and of :func:`airport_time`): an aware datetime, normalised to UTC."""
+    instant = datetime.fromisoformat(text)
+    if instant.utcoffset() is None:
+        raise ValueError(f"{text!r} has no UTC offset")
+    return instant.astimezone(UTC)
+
+
+def flight_json(flight: Flight) -> dict[str, Any]:
+    """The Flight JSON object."""
+    return {
+        "id": flight.id,
+        "number": flight.number,
+        "carrier": flight.carrier.info(),
+        "scheduled_departure": airport_time(flight.scheduled_departure, flight.origin.tz),
+        "scheduled_arrival": airport_time(flight.scheduled_arrival, flight.destination.tz),
+        "origin": flight.origin.info(),
+        "destination": flight.destination.info(),
+    }
+
+
+def realtime_json(flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
+    """The RealtimeStatus JSON object of ``flight``."""
+    origin, destination = flight.origin.tz, flight.destination.tz
+    return {
+        "departure": {
+            "scheduled": airport_time(flight.scheduled_departure, origin),
+            "latest": airport_time(status.departure_latest, origin),
+            "type": status.departure_type,
+            "terminal": status.departure_terminal,
+            "gate": status.departure_gate,
+        },
+        "arrival": {
+            "scheduled": airport_time(flight.scheduled_arrival, destination),
+            "latest": airport_time(status.arrival_latest, destination),
+            "type": status.arrival_type,
+            "terminal": status.arrival_terminal,
+            "gate": status.arrival_gate,
+            "baggage_claim": status.baggage_claim,
+        },
+        "cancelled": status.cancelled,
+        "source": status.source,
+        "last_updated": utc_time(status.last_updated) if status.last_updated is not None else None,
+    }
+
+
+def status_without_inbound(flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
+    """A FlightStatus object minus ``inbound``, which is always the last key and is attached by the caller."""
+    history = flight.historical_performance
+    return {
+        "flight": flight_json(flight),
+        "prediction": status.prediction.to_json(),
+        "historical_performance": history.to_json() if history is not None else None,
+        "status": realtime_json(flight, status),
+    }
+
+
+def dumps(value: Any) -> bytes:
+    """Compact UTF-8 JSON in the dict's own key order (which the builders above fix), hence stable bytes."""
+    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False, allow_nan=False).encode()
+
+
+def status_bytes(without_inbound: dict[str, Any], inbound: bytes | None) -> bytes:
+    """Bytes of a FlightStatus, splicing in the inbound flight's already serialised (and cached) status.
+
+    Equal to ``dumps`` of the full nested dict, because ``inbound`` is the last key; it saves re-serialising the
+    whole inbound chain for every flight.
+    """
+    head = dumps(without_inbound)
+    return head[:-1] + b',"inbound":' + (inbound if inbound is not None else b"null") + b"}"
+
+
+def realtime_state(status: RealtimeStatus) -> dict[str, Any]:
+    """The realtime status as JSON-able values, for a saved state (times in UTC, exact to the microsecond)."""
+    return {
+        "departure_latest": utc_time(status.departure_latest),
+        "departure_type": status.departure_type,
+        "departure_terminal": status.departure_terminal,
+        "departure_gate": status.departure_gate,
+        "arrival_latest": utc_time(status.arrival_latest),
+        "arrival_type": status.arrival_type,
+        "arrival_terminal": status.arrival_terminal,
+        "arrival_gate": status.arrival_gate,
+        "baggage_claim": status.baggage_claim,
+        "cancelled": status.cancelled,
+        "last_updated": utc_time(status.last_updated) if status.last_updated is not None else None,
+        "prediction": status.prediction.to_json(),
+        "source": status.source,
+    }
+
+
+def realtime_from_state(value: dict[str, Any]) -> RealtimeStatus:
+    """Inverse of :func:`realtime_state`."""
+    return RealtimeStatus(
+        departure_latest=parse_time(value["departure_latest"]),
+        departure_type=value["departure_type"],
+        departure_terminal=value["departure_terminal"],
+        departure_gate=value["departure_gate"],
+        arrival_latest=parse_time(value["arrival_latest"]),
+        arrival_type=value["arrival_type"],
+        arrival_terminal=value["arrival_terminal"],
+        arrival_gate=value["arrival_gate"],
+        baggage_claim=value["baggage_claim"],
+        cancelled=value["cancelled"],
+        last_updated=parse_time(value["last_updated"]) if value["last_updated"] is not None else None,
+        prediction=Prediction.from_json(value["prediction"]),
+        source=value["source"],
+    )
