@@ -2,13 +2,15 @@
 
 Flights are read far more often than they change, so each flight's FlightStatus bytes are built on first read and
 kept until :meth:`FlightCatalog.update` changes that flight or any flight its ``inbound`` chain embeds. Nothing is
-serialised at load, which keeps a 100,000-flight catalog quick to build.
+serialised at load, which keeps a 100,000-flight catalog quick to build; the cache keeps the most recently read
+:data:`JSON_CACHE_SIZE` flights, because all 100,000 serialised would take over 200 MB.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import gc
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -27,6 +29,7 @@ from mock_server.flights.serialise import (
 )
 
 STATE_FORMAT = 1
+JSON_CACHE_SIZE = 20_000  # serialised statuses kept (about 2 kB each, inbound chain included)
 
 
 class FlightCatalog:
@@ -47,7 +50,7 @@ class FlightCatalog:
                                                                               strict=True)}
         # A rotation is a chain, so each flight is the inbound of at most one other flight.
         self._outbound: dict[str, str] = {f.inbound_id: f.id for f in schedule.flights if f.inbound_id is not None}
-        self._json: dict[str, bytes] = {}
+        self._json: OrderedDict[str, bytes] = OrderedDict()  # least recently read first
         self._changed: dict[str, None] = {}  # insertion-ordered set of flights whose realtime status was updated
         self._index = SearchIndex((f.scheduled_departure, f.id, f.origin.iata, f.destination.iata)
                                   for f in schedule.flights)
@@ -82,6 +85,7 @@ class FlightCatalog:
         """The FlightStatus as compact UTF-8 JSON, equal to serialising :meth:`status`; cached until changed."""
         cached = self._json.get(flight_id)
         if cached is not None:
+            self._json.move_to_end(flight_id)
             return cached
         flight = self._flights.get(flight_id)
         if flight is None:
@@ -89,6 +93,8 @@ class FlightCatalog:
         inbound = self.status_json(flight.inbound_id) if flight.inbound_id is not None else None
         encoded = status_bytes(status_without_inbound(flight, self._realtime[flight_id]), inbound)
         self._json[flight_id] = encoded
+        if len(self._json) > JSON_CACHE_SIZE:
+            self._json.popitem(last=False)
         return encoded
 
     def search(self, *, departure_airport: str | None = None, arrival_airport: str | None = None,

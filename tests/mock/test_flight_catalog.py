@@ -389,3 +389,13 @@ def test_a_fresh_catalog_starts_from_the_bundled_window() -> None:
     first_day = date.fromisoformat(str(BUNDLED["first_day"]))
     assert fresh.to_state()["first_day"] == first_day.isoformat()
     assert fresh.as_of == datetime.combine(first_day, datetime.min.time(), UTC) + timedelta(days=BUNDLED["days"] / 2)
+
+
+def test_a_bounded_json_cache_still_answers_every_flight_correctly(monkeypatch) -> None:
+    monkeypatch.setattr("mock_server.flights.catalog.JSON_CACHE_SIZE", 3)
+    fresh = load_catalog(FIXTURES, flights=120)
+    legs = longest_rotation(fresh)
+    for flight_id in fresh.flight_ids() + fresh.flight_ids()[::-1]:
+        assert fresh.status_json(flight_id) == canonical(fresh.status(flight_id))
+    fresh.update(legs[0], departure_gate="Q1")
+    assert all(fresh.status_json(i) == canonical(fresh.status(i)) for i in legs)
