@@ -26,6 +26,7 @@ from conformance.checks.scenario import (
     expect_no_violations,
     expect_status,
     json_body,
+    read_only,
     scenario_check,
     short_body,
 )
@@ -98,8 +99,9 @@ def other_offset(value: str) -> timezone:
     raise AssertionError("unreachable")
 
 
+@read_only
 @scenario_check
-def every_flight_status_is_self_consistent(target: Target, pages: int = 3, statuses: int = 5) -> None:
+def every_flight_status_is_self_consistent(target: Target, pages: int = 3, sample: int = 5) -> None:
     """"A flight id uniquely represents a flight, and takes the form: <IATA carrier code><flight number><departure
     airport><arrival airport><scheduled departure time as YYMMDDHHMM in UTC time>." Every status, searched or read,
     nested inbound included, passes every per-response check (conformance/checks/flightsayer_responses.py).
@@ -112,12 +114,13 @@ def every_flight_status_is_self_consistent(target: Target, pages: int = 3, statu
         if not body.get("next"):
             break
         response = client.follow(body["next"])
-    for flight_id in ids_of(discover(client))[:statuses]:
+    for flight_id in ids_of(discover(client))[:sample]:
         status = client.status(flight_id)
         expect_status(status, 200)
         expect_no_violations(response_violations(json_body(status)), status)
 
 
+@read_only
 @scenario_check
 def status_endpoint_agrees_with_search(target: Target, sample: int = 5) -> None:
     """"Retrieves the status of a specific flight." The status endpoint answers, for a flight found by search, the
@@ -133,6 +136,7 @@ def status_endpoint_agrees_with_search(target: Target, sample: int = 5) -> None:
                compact(json_body(response))[:400], response)
 
 
+@read_only
 @scenario_check
 def inbound_is_that_flights_own_status(target: Target, sample: int = 5) -> None:
     """"inbound (FlightStatus, optional) - flight status for the incoming flight": the inbound object is that flight's
@@ -152,6 +156,7 @@ def inbound_is_that_flights_own_status(target: Target, sample: int = 5) -> None:
                compact(json_body(response))[:400], response)
 
 
+@read_only
 @scenario_check
 def search_filters_match_exactly(target: Target) -> None:
     """"departure_airport: BOS (string, optional) - filters by departure airport"; "arrival_airport: DEN (string,
@@ -186,6 +191,7 @@ def search_filters_match_exactly(target: Target) -> None:
            f"{latest}]: {sorted(ids_of(wanted))}", sorted(ids_of(bounded)), client.search(limit=100, **bounds))
 
 
+@read_only
 @scenario_check
 def search_bounds_are_inclusive(target: Target) -> None:
     """"earliest_departure: 2016-06-24T18:30:00Z (timestamp, optional) - filters flights by minumum scheduled departure
@@ -206,6 +212,7 @@ def search_bounds_are_inclusive(target: Target) -> None:
         expect(not strays, f"only flights departing at {departure}", strays, response)
 
 
+@read_only
 @scenario_check
 def search_order_is_stable(target: Target) -> None:
     """"next (string, optional) - url pointing to the next set of paginated results": paging only works if the same
@@ -217,6 +224,7 @@ def search_order_is_stable(target: Target) -> None:
            ids_of(page(again)["results"]), again)
 
 
+@read_only
 @scenario_check
 def pagination_walk_returns_every_match_once(target: Target) -> None:
     """"count (number, required) - number of flights matching the filter"; "next (string, optional) - url pointing to
@@ -238,6 +246,7 @@ def pagination_walk_returns_every_match_once(target: Target) -> None:
                f"{sorted(ids_of(everything['results']))}", sorted(ids), first)
 
 
+@read_only
 @scenario_check
 def page_links_point_at_the_server_and_keep_filters(target: Target) -> None:
     """"next": "https://api.flightsayer.com/flights/v1/search/?limit=50&earliest_departure=...&offset=50": links
@@ -266,6 +275,7 @@ def page_links_point_at_the_server_and_keep_filters(target: Target) -> None:
             expect(kept == sent, f"{name}={value} kept in the link", link, response)
 
 
+@read_only
 @scenario_check
 def previous_leads_back(target: Target) -> None:
     """"previous (string, optional) - url pointing to the previous set of paginated results": from the second page,

@@ -67,5 +67,12 @@ def scenario_check(func: F) -> F:
             raise ConformanceFailure(func.__name__, seed_sentence(func), mismatch.expected, mismatch.actual,
                                      curl) from None
 
+    run.writes = True  # type: ignore[attr-defined]
     SCENARIO_CHECKS.append(run)
     return run  # type: ignore[return-value]
+
+
+def read_only(check: F) -> F:
+    """Mark a scenario check as writing nothing, so ``--read-only`` keeps it."""
+    check.writes = False  # type: ignore[attr-defined]
+    return check

@@ -1,0 +1,53 @@
+"""The suite's pytest plugin. Loaded by every pytest run of the project (entry point), so it only adds options and
+acts on tests marked ``conformance``, i.e. the suite's own (``conformance.suite``); anything else is left alone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import conformance.profiles  # noqa: F401 - registers the ci and thorough Hypothesis profiles
+from api_contract import API_NAMES
+from conformance.checks.violation import ConformanceFailure
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("flight-api-conformance", "flight API conformance suite")
+    group.addoption("--base-url", default=None, help="backend under test (default: start the bundled mock)")
+    group.addoption("--conformance-config", type=Path, default=None,
+                    help="YAML with credentials and ids, as `mock-server --print-config` prints it")
+    group.addoption("--api", action="append", choices=list(API_NAMES), default=None,
+                    help="check only this API (repeatable; default: both)")
+    group.addoption("--read-only", action="store_true", default=False,
+                    help="run only the checks that write nothing to the backend")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "conformance(api, writes): a check of the flight API conformance suite")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    apis, read_only = config.getoption("api"), config.getoption("read_only")
+    if not apis and not read_only:
+        return
+    kept, dropped = [], []
+    for item in items:
+        marker = item.get_closest_marker("conformance")
+        if marker is None:
+            kept.append(item)
+            continue
+        api, writes = marker.kwargs.get("api"), marker.kwargs.get("writes", True)
+        (dropped if (apis and api not in apis) or (read_only and writes) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    # A failed check reads best as its own message (check, seed sentence, expected, actual, curl), not a traceback.
+    if report.failed and call.excinfo is not None and call.excinfo.errisinstance(ConformanceFailure):
+        report.longrepr = f"{item.nodeid}\n{call.excinfo.value}"
+    return report

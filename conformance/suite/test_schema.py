@@ -1,0 +1,121 @@
+"""Schemathesis over both specs: every operation with generated positive and negative requests, and stateful
+sequences driven by the specs' links. The enabled and disabled schemathesis checks are listed in
+conformance/schema_testing.py with the reason for each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import settings
+
+from conformance.config import ConformanceConfig
+from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, use_configured_references
+
+GARUDA, FLIGHTSAYER = load_schema("garuda"), load_schema("flightsayer")
+
+
+class CreatedResources:
+    """What generated requests created, deleted at the end of the test even when a check failed."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url, self.undo = base_url, []
+
+    def note(self, api: str, case: schemathesis.Case, response: Any, headers: dict[str, str]) -> None:
+        operation = case.operation.definition.raw.get("operationId")
+        if api == "garuda" and operation == "createFlightSession" and response.status_code == 200:
+            session_id = (response.json().get("data") or {}).get("flight_session_id")
+            self.undo.append(("DELETE", f"/v2/flight_sessions/{session_id}", headers))
+        if api == "flightsayer" and operation == "putSubscription" and response.status_code == 201:
+            self.undo.append(("DELETE", f"/subscriptions/{case.path_parameters['flight_id']}", headers))
+
+    def clean_up(self) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=30) as http:
+            while self.undo:
+                method, path, headers = self.undo.pop()
+                http.request(method, path, headers=headers)
+
+
+@pytest.fixture
+def created(backend: tuple[str, ConformanceConfig]) -> Iterator[CreatedResources]:
+    resources = CreatedResources(backend[0])
+    yield resources
+    resources.clean_up()
+
+
+def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, ConformanceConfig],
+                      created: CreatedResources) -> None:
+    base_url, config = backend
+    headers = auth_headers(api, config)
+    use_configured_references(case, config)
+    response = case.call(base_url=base_url, headers=headers)
+    created.note(api, case, response, headers)
+    case.validate_response(response, checks=ENABLED_CHECKS, headers=headers,
+                           transport_kwargs={"base_url": base_url, "headers": headers})
+
+
+def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
+    return pytest.mark.conformance(api=api, writes=writes)
+
+
+@_marks("garuda", writes=False)
+@GARUDA.include(method="GET").parametrize()
+@settings()
+def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
+    call_and_validate("garuda", case, backend, created)
+
+
+@_marks("garuda", writes=True)
+@GARUDA.exclude(method="GET").parametrize()
+@settings()
+def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
+    call_and_validate("garuda", case, backend, created)
+
+
+@_marks("flightsayer", writes=False)
+@FLIGHTSAYER.include(method="GET").parametrize()
+@settings()
+def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
+    call_and_validate("flightsayer", case, backend, created)
+
+
+@_marks("flightsayer", writes=True)
+@FLIGHTSAYER.exclude(method="GET").parametrize()
+@settings()
+def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: Any,
+                                              created: CreatedResources) -> None:
+    call_and_validate("flightsayer", case, backend, created)
+
+
+def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConfig], created: CreatedResources) -> None:
+    base_url, config = backend
+    headers = auth_headers(api, config)
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: schemathesis.Case) -> None:
+            use_configured_references(case, config)
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"base_url": base_url, "headers": headers}
+
+        def after_call(self, response: Any, case: schemathesis.Case) -> None:
+            created.note(api, case, response, headers)
+
+        def validate_response(self, response: Any, case: schemathesis.Case, additional_checks: Any = None,
+                              **kwargs: Any) -> None:
+            case.validate_response(response, checks=ENABLED_CHECKS, headers=headers, transport_kwargs=kwargs)
+
+    Workflow.run(settings=settings(max_examples=max(1, settings.default.max_examples // 5)))
+
+
+@_marks("garuda", writes=True)
+def test_garuda_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
+    run_state_machine("garuda", GARUDA, backend, created)
+
+
+@_marks("flightsayer", writes=True)
+def test_flightsayer_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
+    run_state_machine("flightsayer", FLIGHTSAYER, backend, created)
