@@ -1,1 +1,1 @@
-"""Placeholder until the package lands."""
+"""A contract-first, stateful mock of the Garuda and Flightsayer APIs, built from ``specs/``."""

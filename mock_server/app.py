@@ -1,0 +1,82 @@
+"""Build the mock: one connexion app serving both APIs on one port, at their real paths."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.middleware import MiddlewarePosition
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.options import SwaggerUIOptions
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from api_contract import API_NAMES, spec_path
+from mock_server.auth import AuthMiddleware
+from mock_server.docs import docs_routes
+from mock_server.errors import handle_error
+from mock_server.front import FrontMiddleware
+from mock_server.resolver import resolver
+from mock_server.state import MockState
+from mock_server.validation import validator_map
+
+# Connexion's default stack, with its security middleware replaced by ours: we authenticate after routing (to know
+# the API) and before validation (so a 401 comes before any 400).
+MIDDLEWARES = [
+    ServerErrorMiddleware,
+    ExceptionMiddleware,
+    RoutingMiddleware,
+    AuthMiddleware,
+    RequestValidationMiddleware,
+    ResponseValidationMiddleware,
+    LifespanMiddleware,
+    ContextMiddleware,
+]
+
+
+class MockApp:
+    """The ASGI application, with its state reachable for the CLI and tests."""
+
+    def __init__(self, connexion_app: AsyncApp, state: MockState) -> None:
+        self.connexion_app = connexion_app
+        self.state = state
+        self._asgi = FrontMiddleware(connexion_app, state, docs_routes())
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self._asgi(scope, receive, send)
+
+
+def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
+               cors_origins: list[str] | None = None, state: MockState | None = None) -> MockApp:
+    state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
+    app = AsyncApp(__name__, middlewares=list(MIDDLEWARES))
+    for api in API_NAMES:
+        app.add_api(
+            spec_path(api),
+            base_path="",
+            name=api,
+            resolver=resolver(),
+            validate_responses=True,
+            strict_validation=False,
+            validator_map=validator_map(),
+            swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
+        )
+    # Connexion registers its own problem+json handlers for these; ours must replace each, not sit behind them.
+    for error in (ProblemException, HTTPException, Exception):
+        app.add_error_handler(error, handle_error)
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origins=cors_origins if cors_origins is not None else ["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=["WWW-Authenticate"],
+    )
+    return MockApp(app, state)

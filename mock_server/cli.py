@@ -1,0 +1,71 @@
+"""`mock-server`: serve both APIs on one port from the bundled (or given) fixtures."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+import yaml
+
+from mock_server.app import create_app
+from mock_server.docs import docs_url
+from mock_server.state import MockState
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mock-server",
+        description="Stateful mock of the Garuda and Flightsayer APIs, both on one port at their real paths.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8080, help="port to bind (default: %(default)s)")
+    parser.add_argument("--fixtures", type=Path, default=None, help="fixtures folder (default: the bundled one)")
+    parser.add_argument("--flights", type=int, default=None, help="generate this many flights instead of the "
+                        "fixtures' schedule count")
+    parser.add_argument("--seed", type=int, default=None, help="flight generator seed (same seed, same flights)")
+    parser.add_argument("--cors-origin", action="append", dest="cors_origins", default=None,
+                        help="allowed CORS origin, repeatable (default: any)")
+    parser.add_argument("--print-config", action="store_true",
+                        help="print the conformance suite's config YAML for these fixtures and exit")
+    parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    return parser
+
+
+def banner(state: MockState, base_url: str, seconds: float) -> str:
+    config = state.conformance_config()
+    garuda, other = config["garuda"], config["garuda"]["other_company"]
+    users = state.flightsayer_users
+    lines = [
+        f"Mock serving both APIs at {base_url} (ready in {seconds:.2f} s, {len(state.catalog)} flights)",
+        "",
+        f"Garuda       {base_url}/v2/flight_sessions      docs: {base_url}{docs_url('garuda')}",
+        f"  -H 'Authorization: Bearer {garuda['token']}' -H 'X-API-Key: {garuda['api_key']}'",
+        f"  other company: -H 'Authorization: Bearer {other['token']}' -H 'X-API-Key: {other['api_key']}'",
+        f"Flightsayer  {base_url}/flights/v1/search       docs: {base_url}{docs_url('flightsayer')}",
+        *(f"  {name}: -H 'Authorization: Token {token}'" for name, token in users.items()),
+        "",
+        f"Conformance config: mock-server --print-config   Control API: {base_url}/_mock/health",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    started = time.perf_counter()
+    state = MockState.load(args.fixtures, flights=args.flights, seed=args.seed)
+    if args.print_config:
+        sys.stdout.write(yaml.safe_dump(state.conformance_config(), sort_keys=False))
+        return 0
+    app = create_app(state=state, cors_origins=args.cors_origins)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,81 @@
+"""Flightsayer operations: parse, call the catalog or the subscription store, shape the reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from connexion import request
+
+from mock_server.context import caller, state
+from mock_server.errors import ApiError
+from mock_server.flightsayer.pages import page
+
+NOT_FOUND = "Not found."
+
+
+def _instant(name: str, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        # RFC 3339 allows a lower-case "t"/"z"; fromisoformat does not.
+        return datetime.fromisoformat(value.upper())
+    except ValueError as exc:
+        raise ApiError(400, f"'{value}' is not a valid ISO 8601 date-time with an offset", field=name) from exc
+
+
+def _known_flight(flight_id: str) -> None:
+    if flight_id not in state().catalog:
+        raise ApiError(404, NOT_FOUND)
+
+
+def _query() -> list[tuple[str, str]]:
+    return list(request.query_params.multi_items())
+
+
+async def get_flight_status(flight_id: str):
+    status = state().catalog.status(flight_id)
+    if status is None:
+        raise ApiError(404, NOT_FOUND)
+    return status, 200
+
+
+async def search_flights(departure_airport: str | None = None, arrival_airport: str | None = None,
+                         earliest_departure: str | None = None, latest_departure: str | None = None,
+                         limit: int = 50, offset: int = 0):
+    catalog = state().catalog
+    count, ids = catalog.search(
+        departure_airport=departure_airport,
+        arrival_airport=arrival_airport,
+        earliest=_instant("earliest_departure", earliest_departure),
+        latest=_instant("latest_departure", latest_departure),
+        offset=offset,
+        limit=limit,
+    )
+    results = [catalog.status(flight_id) for flight_id in ids]
+    return page(request.url, _query(), count=count, offset=offset, limit=limit, results=results), 200
+
+
+async def list_subscriptions(limit: int = 50, offset: int = 0):
+    mine = state().subscriptions.list(caller().tenant)
+    results = [s.public() for s in mine[offset:offset + limit]]
+    return page(request.url, _query(), count=len(mine), offset=offset, limit=limit, results=results), 200
+
+
+async def put_subscription(flight_id: str, body: dict[str, Any]):
+    _known_flight(flight_id)
+    subscription, created = state().subscriptions.put(caller().tenant, flight_id, body["target"])
+    return subscription.public(), 201 if created else 200
+
+
+async def get_subscription(flight_id: str):
+    subscription = state().subscriptions.get(caller().tenant, flight_id)
+    if subscription is None:
+        raise ApiError(404, NOT_FOUND)
+    return subscription.public(), 200
+
+
+async def delete_subscription(flight_id: str):
+    if state().subscriptions.delete(caller().tenant, flight_id) is None:
+        raise ApiError(404, NOT_FOUND)
+    return None, 204

@@ -1,0 +1,30 @@
+"""Limit/offset pages with absolute ``next``/``previous`` links that keep every other query parameter.
+
+The seed's example: "next": "https://api.flightsayer.com/flights/v1/search/?limit=50&earliest_departure=...&offset=50".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.datastructures import URL
+
+
+def page_link(url: URL, query: list[tuple[str, str]], *, limit: int, offset: int) -> str:
+    kept = [(k, v) for k, v in query if k not in ("limit", "offset")]
+    return str(url.replace(query=urlencode([("limit", str(limit)), *kept, ("offset", str(offset))])))
+
+
+def page(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, limit: int,
+         results: list[Any]) -> dict[str, Any]:
+    """The DRF page object for ``results``, the slice at ``offset`` of ``count`` matches."""
+    has_next = offset + limit < count
+    has_previous = offset > 0
+    return {
+        "count": count,
+        "next": page_link(url, query, limit=limit, offset=offset + limit) if has_next else None,
+        "previous": page_link(url, query, limit=limit, offset=max(0, min(offset, count) - limit))
+        if has_previous else None,
+        "results": results,
+    }

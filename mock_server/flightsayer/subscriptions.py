@@ -1,0 +1,80 @@
+"""Each user's subscriptions to flight status changes. Knows nothing of HTTP.
+
+"The subscriptions endpoint lists all flight status update subscriptions, and allows you to create, update, and
+delete subscriptions." Subscriptions are per user: two users subscribing to one flight hold two subscriptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+
+@dataclass
+class Subscription:
+    username: str
+    flight_id: str
+    target: str
+    created: datetime
+    updated: datetime
+
+    def public(self) -> dict[str, str]:
+        """The FlightSubscription object of the spec."""
+        return {"flight_id": self.flight_id, "target": self.target, "created": _iso(self.created),
+                "updated": _iso(self.updated)}
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class SubscriptionStore:
+    """Subscriptions keyed by (username, flight_id), listed oldest first.
+
+    Methods are synchronous and never yield, so under an event loop each call is atomic.
+    """
+
+    def __init__(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._now = now
+        self._by_key: dict[tuple[str, str], Subscription] = {}
+
+    def put(self, username: str, flight_id: str, target: str) -> tuple[Subscription, bool]:
+        """Create or replace; returns the subscription and whether it is new. ``created`` survives a replace."""
+        key = (username, flight_id)
+        existing = self._by_key.get(key)
+        if existing is None:
+            moment = self._now()
+            self._by_key[key] = Subscription(username, flight_id, target, moment, moment)
+            return self._by_key[key], True
+        existing.target = target
+        # "updated" must move even when two writes land within the clock's resolution.
+        existing.updated = max(self._now(), existing.updated + timedelta(microseconds=1))
+        return existing, False
+
+    def get(self, username: str, flight_id: str) -> Subscription | None:
+        return self._by_key.get((username, flight_id))
+
+    def delete(self, username: str, flight_id: str) -> Subscription | None:
+        return self._by_key.pop((username, flight_id), None)
+
+    def list(self, username: str) -> list[Subscription]:
+        mine = [s for s in self._by_key.values() if s.username == username]
+        mine.sort(key=lambda s: (s.created, s.flight_id))
+        return mine
+
+    def subscribers(self, flight_id: str) -> list[Subscription]:
+        """Every user's subscription to ``flight_id`` (for push notifications)."""
+        return [s for s in self._by_key.values() if s.flight_id == flight_id]
+
+    def export(self) -> list[dict[str, Any]]:
+        return [{**asdict(s), "created": _iso(s.created), "updated": _iso(s.updated)}
+                for s in sorted(self._by_key.values(), key=lambda s: (s.username, s.flight_id))]
+
+    def restore(self, rows: list[dict[str, Any]]) -> None:
+        self._by_key = {}
+        for row in rows:
+            sub = Subscription(row["username"], row["flight_id"], row["target"],
+                               datetime.fromisoformat(row["created"]), datetime.fromisoformat(row["updated"]))
+            self._by_key[(sub.username, sub.flight_id)] = sub

@@ -1,0 +1,1 @@
+"""Garuda drone flight sessions: the tenants, their references and their sessions."""

@@ -1,0 +1,97 @@
+"""Everything the mock remembers, loaded from fixtures, and how it is reset, exported and restored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mock_server.flights import FlightCatalog, load_catalog
+from mock_server.flightsayer.subscriptions import SubscriptionStore
+from mock_server.garuda.fixtures import load_garuda
+from mock_server.garuda.store import FlightSessionStore
+
+BUNDLED_FIXTURES = next(
+    (p for p in (Path(__file__).parent / "fixtures", Path(__file__).resolve().parent.parent / "fixtures")
+     if p.is_dir()),
+    Path(__file__).resolve().parent.parent / "fixtures",
+)
+STATE_FORMAT = 1
+
+
+@dataclass
+class MockState:
+    fixtures_dir: Path
+    flights_override: int | None
+    seed_override: int | None
+    garuda: FlightSessionStore
+    catalog: FlightCatalog
+    flightsayer_users: dict[str, str]  # username -> token
+    subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
+
+    @classmethod
+    def load(cls, fixtures_dir: Path | None = None, *, flights: int | None = None,
+             seed: int | None = None) -> MockState:
+        folder = fixtures_dir or BUNDLED_FIXTURES
+        users = yaml.safe_load((folder / "flightsayer" / "users.yaml").read_text(encoding="utf-8"))["users"]
+        return cls(
+            fixtures_dir=folder,
+            flights_override=flights,
+            seed_override=seed,
+            garuda=load_garuda(folder),
+            catalog=load_catalog(folder, flights=flights, seed=seed),
+            flightsayer_users={u["username"]: u["token"] for u in users},
+        )
+
+    def reset(self, *, seed: int | None = None) -> None:
+        """Back to the fixtures (optionally with another flight seed), in place so every holder sees it."""
+        fresh = MockState.load(self.fixtures_dir, flights=self.flights_override,
+                               seed=seed if seed is not None else self.seed_override)
+        self.garuda, self.catalog, self.subscriptions = fresh.garuda, fresh.catalog, fresh.subscriptions
+        self.flightsayer_users = fresh.flightsayer_users
+        if seed is not None:
+            self.seed_override = seed
+
+    def export(self) -> dict[str, Any]:
+        """A JSON-able snapshot from which :meth:`restore` rebuilds exactly this state."""
+        return {
+            "format": STATE_FORMAT,
+            "garuda": {"flight_sessions": self.garuda.export()},
+            "flightsayer": {"flights": self.catalog.to_state(), "subscriptions": self.subscriptions.export()},
+        }
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        if snapshot.get("format") != STATE_FORMAT:
+            raise ValueError(f"unsupported state format {snapshot.get('format')!r}; expected {STATE_FORMAT}")
+        garuda = FlightSessionStore(self.garuda.companies.values(), snapshot["garuda"]["flight_sessions"])
+        catalog = FlightCatalog.from_state(snapshot["flightsayer"]["flights"], self.fixtures_dir)
+        subscriptions = SubscriptionStore()
+        subscriptions.restore(snapshot["flightsayer"]["subscriptions"])
+        self.garuda, self.catalog, self.subscriptions = garuda, catalog, subscriptions
+
+    def conformance_config(self) -> dict[str, Any]:
+        """The conformance suite's config for these fixtures: first company/user, and a second of each."""
+        first, other = list(self.garuda.companies.values())[:2]
+
+        def approved(company, wanted: bool) -> str:
+            return next(p for p, ok in company.flight_plans.items() if ok is wanted)
+
+        users = list(self.flightsayer_users.values())
+        return {
+            "garuda": {
+                "token": first.token,
+                "api_key": first.api_key,
+                "deployment_id": next(iter(first.deployments)),
+                "approved_flight_plan_id": approved(first, True),
+                "unapproved_flight_plan_id": approved(first, False),
+                "other_company": {
+                    "token": other.token,
+                    "api_key": other.api_key,
+                    "deployment_id": next(iter(other.deployments)),
+                    "approved_flight_plan_id": approved(other, True),
+                },
+            },
+            "flightsayer": {"token": users[0], "other_token": users[1]},
+        }

@@ -1,0 +1,100 @@
+"""Connexion's request validators, changed to name the offending field and never to fail with a 500.
+
+Connexion decodes bodies without catching ``UnicodeDecodeError`` and reports errors as bare strings; these
+subclasses turn both into :class:`FieldProblem`, which the error handler renders in each API's own format.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from jsonschema import Draft4Validator, ValidationError
+from jsonschema.exceptions import best_match
+
+from mock_server.errors import FieldProblem
+
+# Spec schemas may carry a human message for any failure inside them (e.g. "Enter a valid URL.").
+MESSAGE_KEY = "x-error-message"
+
+
+def _describe(error: ValidationError) -> tuple[str | None, str]:
+    """The field an error is about and a message for the client."""
+    path = [str(p) for p in error.absolute_path]
+    field = path[0] if path else None
+    if error.validator == "required" and not path:
+        field = error.message.split("'")[1] if error.message.count("'") >= 2 else None
+        return field, "This field is required."
+    if error.validator == "additionalProperties" and not path:
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return (extra[0] if extra else None), "is not a property that can be sent here."
+    custom = error.schema.get(MESSAGE_KEY) if isinstance(error.schema, dict) else None
+    where = "/".join(path[1:])
+    message = custom or error.message
+    return field, f"{where}: {message}" if where and not custom else message
+
+
+class FieldJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream, scope) -> Any:
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except UnicodeDecodeError as exc:
+            raise FieldProblem(None, f"Request body is not valid {self._encoding}: {exc.reason}") from exc
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise FieldProblem(None, f"Request body is not valid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise FieldProblem(None, "Request body is nested too deeply") from exc
+
+    def _validate(self, body: Any) -> dict | None:
+        if body is None:
+            raise FieldProblem(None, "Request body must be a JSON object; it is empty")
+        if not isinstance(body, dict):
+            raise FieldProblem(None, f"Request body must be a JSON object, not {type(body).__name__}")
+        try:
+            return self._validator.validate(body)
+        except ValidationError as exc:
+            best = min(exc.context or [exc], key=lambda e: len(e.absolute_path)) if exc.validator == "anyOf" else exc
+            raise FieldProblem(*_describe(best)) from exc
+
+
+_PARAMETER_VALIDATORS: dict[int, Draft4Validator] = {}
+
+
+def _parameter_validator(schema: dict) -> Draft4Validator:
+    # Connexion deep-copies the schema and builds a validator on every request; the schemas never change.
+    validator = _PARAMETER_VALIDATORS.get(id(schema))
+    if validator is None:
+        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        _PARAMETER_VALIDATORS[id(schema)] = validator
+    return validator
+
+
+class FieldParameterValidator(ParameterValidator):
+    @staticmethod
+    def validate_parameter(parameter_type: str, value: Any, param: dict, param_name: str | None = None) -> None:
+        name = param["name"]
+        if value is None:
+            if param.get("required"):
+                raise FieldProblem(name, f"This {parameter_type} parameter is required.")
+            return
+        schema = param.get("schema", param)
+        error = best_match(_parameter_validator(schema).iter_errors(value))
+        if error is None:
+            return
+        message = schema.get(MESSAGE_KEY) or error.message
+        if isinstance(value, str) and " " in value and schema.get("format") == "date-time":
+            message += " (a '+' in a query string must be sent as %2B)"
+        raise FieldProblem(name, message)
+
+
+def validator_map() -> dict[str, Any]:
+    body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
+    body["*/*json"] = FieldJSONBodyValidator
+    return {**VALIDATOR_MAP, "parameter": FieldParameterValidator, "body": body}
