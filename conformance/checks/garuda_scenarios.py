@@ -30,9 +30,13 @@ REQUIRED_FIELDS = ("deployment_id", "flight_plan_id", "start_date_time", "end_da
 def new_session_body(target: Target, company: str = "") -> dict[str, Any]:
     """A creatable session: the config's deployment and approved plan, a random hour-long flight in ms."""
     prefix = f"garuda.{company}." if company else "garuda."
+    return new_session_body_from({"deployment_id": target.config.need(prefix + "deployment_id"),
+                                  "approved_flight_plan_id": target.config.need(prefix + "approved_flight_plan_id")})
+
+
+def new_session_body_from(company: dict[str, Any]) -> dict[str, Any]:
     start = 1_500_000_000_000 + random.randrange(10**11)
-    return {"deployment_id": target.config.need(prefix + "deployment_id"),
-            "flight_plan_id": target.config.need(prefix + "approved_flight_plan_id"),
+    return {"deployment_id": company["deployment_id"], "flight_plan_id": company["approved_flight_plan_id"],
             "start_date_time": start, "end_date_time": start + 3_600_000 + random.randrange(3_600_000)}
 
 

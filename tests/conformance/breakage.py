@@ -1,0 +1,118 @@
+"""A generic ASGI middleware that wraps the mock and breaks exactly one behaviour, chosen per test.
+
+A :class:`Breakage` may rewrite the request (method, path, query, headers, body) before the mock sees it, and the
+answer (status, headers, JSON body) after. The proofs serve one wrapped mock and switch the active breakage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+@dataclass
+class Exchange:
+    """One request as the wrapper will forward it, and then the answer it got."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: Any  # parsed JSON, or None
+    status: int = 0
+    response_headers: dict[str, str] = field(default_factory=dict)
+    response: Any = None  # parsed JSON, or None for an empty / non-JSON body
+
+
+@dataclass
+class Breakage:
+    name: str
+    request: Callable[[Exchange], None] = lambda exchange: None
+    response: Callable[[Exchange], None] = lambda exchange: None
+
+
+NO_BREAKAGE = Breakage("none")
+
+
+class BreakingMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.breakage = NO_BREAKAGE
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = b""
+        while True:
+            message = await receive()
+            raw += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        exchange = Exchange(
+            method=scope["method"], path=scope["path"],
+            query=dict(parse_qsl(scope["query_string"].decode(), keep_blank_values=True)),
+            headers={k.decode().lower(): v.decode() for k, v in scope["headers"]},
+            body=_parse(raw),
+        )
+        self.breakage.request(exchange)
+        body = json.dumps(exchange.body).encode() if exchange.body is not None else raw if raw and _parse(
+            raw) is None else b""
+        headers = {k: v for k, v in exchange.headers.items() if k != "content-length"}
+        if body:
+            headers["content-length"] = str(len(body))
+        inner = {**scope, "method": exchange.method, "path": exchange.path, "raw_path": exchange.path.encode(),
+                 "query_string": urlencode(exchange.query).encode(),
+                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
+        status, response_headers, chunks = await _collect(self.app, inner, body)
+        exchange.status, exchange.response_headers = status, response_headers
+        exchange.response = _parse(b"".join(chunks))
+        original = b"".join(chunks)
+        self.breakage.response(exchange)
+        if exchange.response is not None:
+            out = json.dumps(exchange.response).encode()
+        else:
+            out = b"" if _parse(original) is not None else original
+        out_headers = {k: v for k, v in exchange.response_headers.items() if k != "content-length"}
+        out_headers["content-length"] = str(len(out))
+        await send({"type": "http.response.start", "status": exchange.status,
+                    "headers": [(k.encode(), v.encode()) for k, v in out_headers.items()]})
+        await send({"type": "http.response.body", "body": out})
+
+
+def _parse(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+async def _collect(app: ASGIApp, scope: Scope, body: bytes) -> tuple[int, dict[str, str], list[bytes]]:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    status, headers, chunks = 0, {}, []
+
+    async def send(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])}
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, send)
+    return status, headers, chunks
