@@ -42,10 +42,14 @@ def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
             if process.poll() is not None:
                 raise RuntimeError(f"the bundled mock exited with {process.returncode}:\n{process.stderr.read()}")
             try:
-                if httpx.get(f"{base_url}/_mock/health", timeout=1).status_code == 200:
-                    break
+                health = httpx.get(f"{base_url}/_mock/health", timeout=1)
             except httpx.TransportError:
-                pass
+                health = None
+            if health is not None and health.status_code == 200:
+                break
+            if health is not None:  # the server is up, so waiting longer will not make its health route appear
+                raise RuntimeError(f"the bundled mock answers GET {base_url}/_mock/health with "
+                                   f"{health.status_code}, not 200")
             if time.monotonic() > deadline:
                 raise TimeoutError(f"the bundled mock did not answer {base_url}/_mock/health in {STARTUP_SECONDS} s")
             time.sleep(0.1)
