@@ -46,7 +46,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     # Only when the suite ran: one seed for the whole run makes every Hypothesis failure replayable.
-    ran_suite = any(item.get_closest_marker("conformance") for item in getattr(terminalreporter.session, "items", []))
+    session = getattr(terminalreporter, "_session", None)
+    ran_suite = any(item.get_closest_marker("conformance") for item in getattr(session, "items", []))
     seed = config.getoption("hypothesis_seed", None)
     if ran_suite and seed is not None:
         terminalreporter.write_line(f"conformance: replay this run with --hypothesis-seed={seed}")
