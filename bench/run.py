@@ -1,0 +1,362 @@
+"""Benchmark the mock against the stack's floor and against Prism, in one run, on one load generator.
+
+Every figure is measured here, now, against baselines served the same way: (a) the floor, a bare Starlette app on the
+same uvicorn settings answering the same bytes; (b) Prism's static mock (`-v silent`) on our specs, when node is
+available. Ratios, not absolute numbers, are what carry from one machine to another.
+
+    python bench/run.py [--duration 5] [--connections 16] [--skip-prism] [--skip-conformance] [--skip-100k]
+
+Load comes from `wrk` when installed (`apt-get install wrk`), else from a bounded Python generator. Every server binds
+127.0.0.1 on a free port and is stopped by its PID; every load run is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+PRISM_VERSION = "5.16.0"
+
+
+@dataclass
+class Load:
+    """One load run's result."""
+
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    generator: str
+
+
+# -- servers ----------------------------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process on a free loopback port, stopped by its PID."""
+
+    def __init__(self, name: str, command: Sequence[str], port: int, probe_path: str, headers: dict[str, str]):
+        self.name, self.port = name, port
+        self.base = f"http://127.0.0.1:{port}"
+        started = time.perf_counter()
+        self.process = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        cwd=ROOT, start_new_session=True)
+        deadline = started + 120
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{name} exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(self.base + probe_path, headers=headers, timeout=2).status_code < 500:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.perf_counter() > deadline:
+                self.stop()
+                raise TimeoutError(f"{name} did not answer")
+            time.sleep(0.02)
+        self.startup_s = time.perf_counter() - started
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def mock_server(*args: str, probe: str = "/v2/openapi.json") -> Server:
+    port = free_port()
+    return Server("mock", [sys.executable, "-m", "mock_server", "--port", str(port), *args], port, probe, {})
+
+
+def floor_server(body: bytes) -> Server:
+    body_file = Path(tempfile.mkstemp(suffix=".json")[1])
+    body_file.write_bytes(body)
+    port = free_port()
+    return Server("floor", [sys.executable, str(BENCH / "floor_app.py"), str(port), str(body_file)], port, "/", {})
+
+
+def prism_binary() -> Path | None:
+    """Prism from npm, installed once under bench/node_modules; None when node/npm are not available."""
+    local = BENCH / "node_modules" / ".bin" / "prism"
+    if local.exists():
+        return local
+    if shutil.which("npm") is None:
+        return None
+    result = subprocess.run(["npm", "install", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--silent",
+                             f"@stoplight/prism-cli@{PRISM_VERSION}"], capture_output=True, text=True)
+    return local if result.returncode == 0 and local.exists() else None
+
+
+def prism_server(binary: Path, spec: str, probe: str, headers: dict[str, str]) -> Server:
+    port = free_port()
+    return Server("prism", [str(binary), "mock", "-h", "127.0.0.1", "-p", str(port), "-v", "silent", spec],
+                  port, probe, headers)
+
+
+# -- load -------------------------------------------------------------------------------------------------------------
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+
+
+def wrk_load(base: str, paths: Sequence[str], headers: dict[str, str], *, duration: float, connections: int,
+             method: str = "GET", bodies: Sequence[str] | None = None) -> Load:
+    lua = ["paths = {" + ",".join(json.dumps(p) for p in paths) + "}",
+           "bodies = {" + ",".join(json.dumps(b) for b in (bodies or [])) + "}",
+           "i = 0",
+           f'wrk.method = "{method}"',
+           'wrk.headers["Content-Type"] = "application/json"',
+           "request = function()",
+           "  i = i + 1",
+           "  local body = nil",
+           "  if #bodies > 0 then body = bodies[(i % #bodies) + 1] end",
+           "  return wrk.format(nil, paths[(i % #paths) + 1], nil, body)",
+           "end"]
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text("\n".join(lua))
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "-s", str(script)]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, base], capture_output=True, text=True, timeout=duration + 60).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    return Load(float(rps.group(1)) if rps else 0.0, _wrk_ms(output, "50%"), _wrk_ms(output, "99%"),
+                (int(bad.group(1)) if bad else 0) + socket_errors, "wrk")
+
+
+def python_load(base: str, paths: Sequence[str], headers: dict[str, str], *, duration: float, connections: int,
+                method: str = "GET", bodies: Sequence[str] | None = None) -> Load:
+    """A bounded asyncio generator: `connections` workers, each one request at a time, for `duration` seconds."""
+
+    async def run() -> Load:
+        latencies: list[float] = []
+        errors = 0
+        counter = 0
+        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        async with httpx.AsyncClient(base_url=base, headers={**headers, "Content-Type": "application/json"},
+                                     limits=limits, timeout=10) as client:
+            stop = time.perf_counter() + duration
+
+            async def worker() -> None:
+                nonlocal errors, counter
+                while time.perf_counter() < stop:
+                    counter += 1
+                    path = paths[counter % len(paths)]
+                    body = bodies[counter % len(bodies)] if bodies else None
+                    began = time.perf_counter()
+                    try:
+                        response = await client.request(method, path, content=body)
+                        if response.status_code >= 400:
+                            errors += 1
+                    except httpx.HTTPError:
+                        errors += 1
+                    latencies.append((time.perf_counter() - began) * 1000)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(worker() for _ in range(connections)))
+            elapsed = time.perf_counter() - started
+        latencies.sort()
+        p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan")
+        return Load(len(latencies) / elapsed, statistics.median(latencies) if latencies else float("nan"), p99,
+                    errors, "python")
+
+    return asyncio.run(run())
+
+
+LOAD = wrk_load if shutil.which("wrk") else python_load
+
+
+# -- scenarios --------------------------------------------------------------------------------------------------------
+def credentials() -> dict:
+    output = subprocess.run([sys.executable, "-m", "mock_server", "--print-config"], capture_output=True, text=True,
+                            check=True, cwd=ROOT).stdout
+    config = yaml.safe_load(output)
+    return {
+        "garuda": {"Authorization": f"Bearer {config['garuda']['token']}",
+                   "X-API-Key": config["garuda"]["api_key"]},
+        "flightsayer": {"Authorization": f"Token {config['flightsayer']['token']}"},
+    }
+
+
+def search_paths(base: str, headers: dict[str, str], count: int = 40) -> list[str]:
+    """Search URLs over every filter combination, built from flights the server really has."""
+    flights = httpx.get(f"{base}/flights/v1/search", headers=headers, params={"limit": 100}, timeout=30).json()
+    statuses = flights["results"][:count]
+    paths = []
+    for i, status in enumerate(statuses):
+        flight = status["flight"]
+        departure = flight["scheduled_departure"]
+        combos = [
+            {"departure_airport": flight["origin"]["iata"]},
+            {"arrival_airport": flight["destination"]["iata"]},
+            {"departure_airport": flight["origin"]["iata"], "arrival_airport": flight["destination"]["iata"]},
+            {"earliest_departure": departure},
+            {"departure_airport": flight["origin"]["iata"], "earliest_departure": departure,
+             "latest_departure": departure},
+        ]
+        paths.append(str(httpx.URL("/flights/v1/search", params={**combos[i % len(combos)], "limit": 20})))
+    return paths
+
+
+def row(name: str, load: Load, baseline: Load | None = None, prism: Load | None = None) -> str:
+    ratio = f"{load.rps / baseline.rps:5.2f}" if baseline and baseline.rps else "  n/a"
+    prism_ratio = f"{load.rps / prism.rps:5.2f}" if prism and prism.rps else "  n/a"
+    return (f"| {name:<34} | {load.rps:9.0f} | {load.p50_ms:7.2f} | {load.p99_ms:7.2f} | {load.errors:6d} "
+            f"| {ratio} | {prism_ratio} |")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per scenario")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--skip-prism", action="store_true")
+    parser.add_argument("--skip-conformance", action="store_true")
+    parser.add_argument("--skip-100k", action="store_true")
+    args = parser.parse_args(argv)
+    run = {"duration": args.duration, "connections": args.connections}
+    creds = credentials()
+    print(f"# load generator: {LOAD.__name__.replace('_load', '')}, {args.connections} connections, "
+          f"{args.duration:.0f} s per scenario, {os.cpu_count()} cores")
+    table = ["| scenario | req/s | p50 ms | p99 ms | errors | vs floor | vs prism |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    notes: list[str] = []
+    results: dict[str, tuple[Load, Load | None, Load | None]] = {}
+
+    mock = mock_server()
+    try:
+        notes.append(f"start-up to first answer (bundled fixtures): {mock.startup_s:.2f} s")
+        garuda_path = "/v2/flight_sessions"
+        garuda_body = httpx.get(mock.base + garuda_path, headers=creds["garuda"]).content
+        flight_id = httpx.get(f"{mock.base}/flights/v1/search", headers=creds["flightsayer"],
+                              params={"limit": 1}).json()["results"][0]["flight"]["id"]
+        status_path = f"/flights/v1/status/{flight_id}"
+        status_body = httpx.get(mock.base + status_path, headers=creds["flightsayer"]).content
+        searches = search_paths(mock.base, creds["flightsayer"])
+        mock_garuda = LOAD(mock.base, [garuda_path], creds["garuda"], **run)
+        mock_status = LOAD(mock.base, [status_path], creds["flightsayer"], **run)
+        mock_search = LOAD(mock.base, searches, creds["flightsayer"], **run)
+        ids = [s["flight"]["id"] for s in httpx.get(f"{mock.base}/flights/v1/search", headers=creds["flightsayer"],
+                                                       params={"limit": 100}).json()["results"]]
+        mock_put = LOAD(mock.base, [f"/subscriptions/{i}" for i in ids], creds["flightsayer"], method="PUT",
+                        bodies=[json.dumps({"target": f"http://127.0.0.1:9/hook/{n}"}) for n in range(7)], **run)
+    finally:
+        mock.stop()
+
+    floor_garuda, floor_status = None, None
+    for body, path, headers, key in ((garuda_body, garuda_path, creds["garuda"], "garuda"),
+                                     (status_body, status_path, creds["flightsayer"], "status")):
+        floor = floor_server(body)
+        try:
+            load = LOAD(floor.base, [path], headers, **run)
+        finally:
+            floor.stop()
+        if key == "garuda":
+            floor_garuda = load
+        else:
+            floor_status = load
+
+    prism_garuda = prism_status = None
+    prism = None if args.skip_prism else prism_binary()
+    if prism is None:
+        notes.append("prism: skipped (" + ("--skip-prism" if args.skip_prism else "node/npm not available") + ")")
+    else:
+        for spec, path, headers in (("specs/garuda.yaml", garuda_path, creds["garuda"]),
+                                    ("specs/flightsayer.yaml", status_path, creds["flightsayer"])):
+            server = prism_server(prism, spec, path, headers)
+            try:
+                load = LOAD(server.base, [path], headers, **run)
+            finally:
+                server.stop()
+            if spec.endswith("garuda.yaml"):
+                prism_garuda = load
+            else:
+                prism_status = load
+
+    results["Garuda list"] = (mock_garuda, floor_garuda, prism_garuda)
+    results["Flightsayer status by id"] = (mock_status, floor_status, prism_status)
+    results["search, bundled flights"] = (mock_search, None, None)
+    results["PUT subscription (writes)"] = (mock_put, None, None)
+
+    search100k = None
+    for size in (10_000,) if args.skip_100k else (10_000, 100_000):
+        server = mock_server("--flights", str(size))
+        try:
+            if size == 100_000:
+                notes.append(f"100k flights: first answer after {server.startup_s:.2f} s, RSS {server.rss_mb():.0f} MB")
+            load = LOAD(server.base, search_paths(server.base, creds["flightsayer"]), creds["flightsayer"], **run)
+        finally:
+            server.stop()
+        results[f"search, {size // 1000}k flights"] = (load, None, None)
+        if size == 100_000:
+            search100k = load
+
+    if not args.skip_conformance:
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "conformance"], capture_output=True, text=True, cwd=ROOT,
+                              timeout=900)
+        outcome = "passed" if done.returncode == 0 else f"exit {done.returncode}"
+        notes.append(f"conformance default profile against the mock: {time.perf_counter() - started:.1f} s "
+                     f"({outcome})")
+
+    for name, (load, floor_load, prism_load) in results.items():
+        table.append(row(name, load, floor_load, prism_load))
+    for name, floor_load in (("floor: Garuda list bytes", floor_garuda), ("floor: status bytes", floor_status)):
+        table.append(row(name, floor_load))
+    for name, prism_load in (("prism -v silent: Garuda list", prism_garuda),
+                             ("prism -v silent: status", prism_status)):
+        if prism_load:
+            table.append(row(name, prism_load))
+    print("\n".join(table))
+    print()
+    print("\n".join(f"- {note}" for note in notes))
+    print()
+
+    # The headline is the worse of the two read scenarios the targets name.
+    pairs = [(mock_garuda, floor_garuda, prism_garuda), (mock_status, floor_status, prism_status)]
+    worst = min(pairs, key=lambda p: p[0].rps / p[1].rps)
+    prism_ratios = [m.rps / p.rps for m, _, p in pairs if p and p.rps]
+    prism_text = f"{min(prism_ratios):.2f}" if prism_ratios else "n/a"
+    p99 = f"{search100k.p99_ms:.1f}" if search100k else "n/a"
+    print(f"ratio mock/floor: {worst[0].rps / worst[1].rps:.2f} (mock {worst[0].rps:.0f} req/s, floor "
+          f"{worst[1].rps:.0f} req/s); ratio mock/prism: {prism_text}; search100k p99: {p99} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
