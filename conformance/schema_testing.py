@@ -4,7 +4,8 @@ credentials and usable ids from the config.
 Checks that run on every response (schemathesis's own names):
   not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
   response_schema_conformance, positive_data_acceptance, negative_data_rejection (where the seed defines the form),
-  missing_required_header, use_after_free, ensure_resource_availability, ignored_auth.
+  missing_required_header, use_after_free, ensure_resource_availability, ignored_auth;
+and ours, seed_rules_hold: every per-response check of conformance/checks on every answer schemathesis provokes.
 
 Disabled, because the seeds leave the behaviour open (docs/decisions.md):
   unsupported_method, allow_header_conformance — "Unknown query parameters, trailing slashes, methods and media
@@ -37,6 +38,7 @@ from schemathesis.specs.openapi import checks as openapi_checks
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from api_contract import spec_path
+from conformance.checks.seed_rules import answer_violations
 from conformance.config import ConformanceConfig
 
 NEGATIVE_DATA_OPEN = ["listFlightSessions", "searchFlights", "listSubscriptions", "createFlightSession",
@@ -53,7 +55,23 @@ def negative_data_rejection_where_seed_defines_form(ctx: Any, response: Any, cas
     return openapi_checks.negative_data_rejection(ctx, response, case)
 
 
+def seed_rules_hold(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """The seeds' data rules on any answer: "A flight id ... takes the form: <IATA carrier code><flight
+    number><departure airport><arrival airport><scheduled departure time as YYMMDDHHMM in UTC time>", the four
+    probabilities, the `{"success": true, "data": ...}` envelope, and the rest of conformance/checks."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None  # content_type_conformance and response_schema_conformance report undecodable bodies
+    operation_id = case.operation.definition.raw.get("operationId", "")
+    violations = answer_violations(operation_id, case.operation.path, response.status_code, body)
+    if violations:
+        raise AssertionError("Seed rules broken:\n" + "\n".join(v.describe() for v in violations))
+    return None
+
+
 ENABLED_CHECKS = [
+    seed_rules_hold,
     not_a_server_error,
     openapi_checks.status_code_conformance,
     openapi_checks.content_type_conformance,
