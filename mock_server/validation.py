@@ -6,11 +6,20 @@ subclasses turn both into :class:`FieldProblem`, which the error handler renders
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections import OrderedDict
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.exceptions import NonConformingResponseBody
+from connexion.json_schema import Draft4ResponseValidator, format_error_with_path
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+)
 from jsonschema import Draft4Validator, ValidationError
 from jsonschema.exceptions import best_match
 
@@ -94,7 +103,46 @@ class FieldParameterValidator(ParameterValidator):
         raise FieldProblem(name, message)
 
 
+class RememberingResponseValidator(JSONResponseBodyValidator):
+    """Validate each distinct response body once per schema.
+
+    Flights are read far more often than they change, and an unchanged flight serialises to the same bytes; walking
+    the recursive FlightStatus schema again for bytes already proven valid is most of a request's cost. Any change
+    to a body changes its digest, so a changed body is always validated.
+    """
+
+    MAX_REMEMBERED = 50_000
+    _valid: OrderedDict[tuple[int, bytes], None] = OrderedDict()
+    _validators: dict[int, Any] = {}
+
+    def _parse(self, stream) -> bytes | None:
+        return b"".join(stream) or None  # parsed in _validate, and only when the body is new
+
+    def _validate(self, body: Any) -> None:
+        body = body or b""
+        key = (id(self._schema), hashlib.blake2b(body, digest_size=16).digest())
+        if key in self._valid:
+            self._valid.move_to_end(key)
+            return
+        validator = self._validators.get(id(self._schema))
+        if validator is None:
+            validator = Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+            self._validators[id(self._schema)] = validator
+        try:
+            validator.validate(super()._parse(iter([body])))
+        except ValidationError as exception:
+            raise NonConformingResponseBody(
+                detail="Response body does not conform to specification. "
+                       f"{exception.message}{format_error_with_path(exception=exception)}"
+            ) from exception
+        self._valid[key] = None
+        if len(self._valid) > self.MAX_REMEMBERED:
+            self._valid.popitem(last=False)
+
+
 def validator_map() -> dict[str, Any]:
     body = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     body["*/*json"] = FieldJSONBodyValidator
-    return {**VALIDATOR_MAP, "parameter": FieldParameterValidator, "body": body}
+    response = MediaTypeDict(dict(VALIDATOR_MAP["response"]))
+    response["*/*json"] = RememberingResponseValidator
+    return {**VALIDATOR_MAP, "parameter": FieldParameterValidator, "body": body, "response": response}
