@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import NonConformingResponseBody
@@ -86,6 +87,14 @@ def _parameter_validator(schema: dict) -> Draft4Validator:
 
 
 class FieldParameterValidator(ParameterValidator):
+    def validate_query_parameter(self, param: dict, request: Any) -> None:
+        # None of the specs' query parameters is an array: `?limit=1&limit=2` is ambiguous, so say so.
+        names = [name for name, _ in parse_qsl(request.scope["query_string"].decode("latin-1"),
+                                               keep_blank_values=True)]
+        if names.count(param["name"]) > 1:
+            raise FieldProblem(param["name"], "may be given only once")
+        return super().validate_query_parameter(param, request)
+
     @staticmethod
     def validate_parameter(parameter_type: str, value: Any, param: dict, param_name: str | None = None) -> None:
         name = param["name"]

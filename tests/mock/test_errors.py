@@ -80,3 +80,14 @@ def test_each_api_serves_its_own_spec_and_ui(client: TestClient, prefix: str) ->
     assert any(path.startswith(prefix) for path in spec["paths"])
     assert spec["servers"][0]["url"] == "http://testserver"
     assert "SwaggerUIBundle" in client.get(f"{prefix}/ui/").text
+
+
+@pytest.mark.parametrize(("path", "headers", "field"), [
+    ("/v2/flight_sessions?deployment_id=" + "a" * 32 + "&deployment_id=" + "b" * 32, GARUDA, "deployment_id"),
+    ("/flights/v1/search?limit=1&limit=2", ALICE, "limit"),
+])
+def test_a_repeated_query_parameter_is_a_400_naming_it(client: TestClient, path: str, headers: dict,
+                                                       field: str) -> None:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 400
+    assert field in response.text and "only once" in response.text
