@@ -6,10 +6,11 @@ from datetime import datetime
 from typing import Any
 
 from connexion import request
+from starlette.responses import Response
 
 from mock_server.context import caller, state
 from mock_server.errors import ApiError
-from mock_server.flightsayer.pages import page
+from mock_server.flightsayer.pages import page, page_json
 
 NOT_FOUND = "Not found."
 
@@ -33,11 +34,16 @@ def _query() -> list[tuple[str, str]]:
     return list(request.query_params.multi_items())
 
 
+def _json(body: bytes) -> Response:
+    # Flight statuses are kept serialised by the catalog; answering its bytes skips re-encoding them per request.
+    return Response(body, media_type="application/json")
+
+
 async def get_flight_status(flight_id: str):
-    status = state().catalog.status(flight_id)
+    status = state().catalog.status_json(flight_id)
     if status is None:
         raise ApiError(404, NOT_FOUND)
-    return status, 200
+    return _json(status)
 
 
 async def search_flights(departure_airport: str | None = None, arrival_airport: str | None = None,
@@ -52,8 +58,8 @@ async def search_flights(departure_airport: str | None = None, arrival_airport: 
         offset=offset,
         limit=limit,
     )
-    results = [catalog.status(flight_id) for flight_id in ids]
-    return page(request.url, _query(), count=count, offset=offset, limit=limit, results=results), 200
+    results = (catalog.status_json(flight_id) for flight_id in ids)
+    return _json(page_json(request.url, _query(), count=count, offset=offset, limit=limit, results=results))
 
 
 async def list_subscriptions(limit: int = 50, offset: int = 0):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 from starlette.testclient import TestClient
 
@@ -18,7 +19,7 @@ def test_a_response_breaking_the_spec_is_a_500_not_sent(app: MockApp, client: Te
 
     broken = copy.deepcopy(good.json())
     broken["prediction"]["delay_index"] = 11
-    monkeypatch.setattr(app.state.catalog, "status", lambda _id: broken)
+    monkeypatch.setattr(app.state.catalog, "status_json", lambda _id: json.dumps(broken).encode())
     response = client.get(url, headers=ALICE)
     assert response.status_code == 500
     assert "does not conform" in response.json()["detail"]
