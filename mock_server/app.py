@@ -20,11 +20,15 @@ from starlette.middleware.cors import CORSMiddleware
 
 from api_contract import API_NAMES, spec_path
 from mock_server.auth import AuthMiddleware
+from mock_server.control import ControlState
+from mock_server.control.api import BASE_PATH, ControlHandlers, control_resolver, control_routes, control_spec
+from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
 from mock_server.front import FrontMiddleware
 from mock_server.resolver import resolver
 from mock_server.state import MockState
+from mock_server.traffic import TrafficMiddleware
 from mock_server.validation import validator_map
 
 # Connexion's default stack, with its security middleware replaced by ours: we authenticate after routing (to know
@@ -42,21 +46,37 @@ MIDDLEWARES = [
 
 
 class MockApp:
-    """The ASGI application, with its state reachable for the CLI and tests."""
+    """The ASGI application, with its state (data, and the control API's journal and rules) reachable for the CLI
+    and tests."""
 
-    def __init__(self, connexion_app: AsyncApp, state: MockState) -> None:
+    def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None) -> None:
         self.connexion_app = connexion_app
         self.state = state
-        self._asgi = FrontMiddleware(connexion_app, state, docs_routes())
+        self.control = control or ControlState()
+        self._asgi = FrontMiddleware(TrafficMiddleware(connexion_app, self.control), state,
+                                     docs_routes() + control_routes(), control=self.control)
 
     async def __call__(self, scope, receive, send) -> None:
         await self._asgi(scope, receive, send)
 
 
 def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
-               cors_origins: list[str] | None = None, state: MockState | None = None) -> MockApp:
+               cors_origins: list[str] | None = None, state: MockState | None = None,
+               journal_size: int = DEFAULT_SIZE) -> MockApp:
     state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
+    control = ControlState.with_journal_size(journal_size)
     app = AsyncApp(__name__, middlewares=list(MIDDLEWARES))
+    # The control API first: the APIs' mount at the root would otherwise swallow /_mock. Connexion's own validators
+    # (not the APIs') keep its errors in the plain {"detail": ...} form.
+    app.add_api(
+        control_spec(),
+        base_path=BASE_PATH,
+        name="control",
+        resolver=control_resolver(ControlHandlers(state, control)),
+        validate_responses=True,
+        strict_validation=True,
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
+    )
     for api in API_NAMES:
         app.add_api(
             spec_path(api),
@@ -79,4 +99,4 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         allow_headers=["*"],
         expose_headers=["WWW-Authenticate"],
     )
-    return MockApp(app, state)
+    return MockApp(app, state, control)

@@ -11,7 +11,9 @@ from __future__ import annotations
 from starlette.routing import BaseRoute, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.control import ControlState
 from mock_server.state import MockState
+from mock_server.traffic import SERVER_SEND
 
 _CANONICAL = {"/subscriptions": "/subscriptions/", "/flights/v1/search/": "/flights/v1/search"}
 
@@ -25,8 +27,10 @@ def canonical_path(path: str) -> str:
 
 
 class FrontMiddleware:
-    def __init__(self, app: ASGIApp, state: MockState, routes: list[BaseRoute]) -> None:
+    def __init__(self, app: ASGIApp, state: MockState, routes: list[BaseRoute],
+                 control: ControlState | None = None) -> None:
         self.state = state
+        self.control = control
         self.router = Router(routes, redirect_slashes=False, default=app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -37,6 +41,8 @@ class FrontMiddleware:
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
         scope["mock.state"] = self.state
+        scope["mock.control"] = self.control
+        scope[SERVER_SEND] = send  # the server's own, for an injected hangup
 
         async def send_without_body_type(message: Message) -> None:
             # A 204 has no body, so it has no content type either (connexion adds the operation's).

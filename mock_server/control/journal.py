@@ -1,0 +1,90 @@
+"""A bounded record of the API requests the mock answered, for tests and people asking "what did my client send?".
+
+It keeps what identifies a call and its outcome (method, path, query, operation, status, timings), never headers or
+bodies, so credentials cannot leak through it; query values whose names look like credentials are redacted too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+DEFAULT_SIZE = 1000
+REDACTED = "[redacted]"
+# Names a client might (wrongly) use to pass a credential in the URL.
+_SECRET_NAME = re.compile(r"token|key|secret|passw|auth|credential|signature", re.IGNORECASE)
+
+
+def safe_query(query_string: bytes | str) -> dict[str, list[str]]:
+    """The query as ``name -> [values]``, with credential-like values replaced by ``[redacted]``."""
+    raw = query_string.decode("latin-1") if isinstance(query_string, bytes) else query_string
+    query: dict[str, list[str]] = {}
+    for name, value in parse_qsl(raw, keep_blank_values=True):
+        query.setdefault(name, []).append(REDACTED if _SECRET_NAME.search(name) else value)
+    return query
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: int
+    time: str  # arrival, ISO 8601 UTC
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    operation: str | None  # None for paths no operation matches
+    status: int | None  # None when the connection was closed without an answer
+    latency_ms: float  # arrival to last byte sent, injected delay included
+    injected_delay_ms: float
+    fault: str | None  # "503", "hangup", ... when an injected fault answered
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class RequestJournal:
+    """A ring buffer: the newest ``size`` entries, oldest first; ``dropped`` counts those pushed out."""
+
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        if size < 1:
+            raise ValueError("journal size must be at least 1")
+        self.size = size
+        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        self._next_id = 1
+        self.dropped = 0
+
+    def record(self, *, method: str, path: str, query_string: bytes | str, operation: str | None,
+               status: int | None, arrived: datetime, latency_ms: float, injected_delay_ms: float = 0.0,
+               fault: str | None = None) -> JournalEntry:
+        entry = JournalEntry(
+            id=self._next_id,
+            time=arrived.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            method=method,
+            path=path,
+            query=safe_query(query_string),
+            operation=operation,
+            status=status,
+            latency_ms=round(latency_ms, 3),
+            injected_delay_ms=round(injected_delay_ms, 3),
+            fault=fault,
+        )
+        self._next_id += 1
+        if len(self._entries) == self.size:
+            self.dropped += 1
+        self._entries.append(entry)
+        return entry
+
+    def entries(self, *, operation: str | None = None, limit: int | None = None) -> list[JournalEntry]:
+        """Oldest first; with ``limit``, only the newest ``limit`` of those matching."""
+        found = [e for e in self._entries if operation is None or e.operation == operation]
+        return found[-limit:] if limit is not None else found
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)

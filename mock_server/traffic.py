@@ -1,0 +1,139 @@
+"""Between the front door and connexion: injected latency and faults, and the request journal.
+
+It sits before routing and authentication, like a slow or failing proxy in front of the real service would, so it
+finds the operation itself from the method and the specs' path templates. Requests to the control API (``/_mock``)
+pass straight through and are not recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from datetime import UTC, datetime
+from http import HTTPStatus
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api_contract import API_NAMES, load_spec
+from api_contract.examples import operations
+from mock_server.apis import OPERATION_API
+from mock_server.control.faults import TakenFault
+from mock_server.control.state import ControlState
+from mock_server.errors import error_body
+
+CONTROL_PREFIX = "/_mock"
+# Where the server's own ``send`` is kept (FrontMiddleware puts it there), for hanging up on a client.
+SERVER_SEND = "mock.server_send"
+
+
+class HangUp(ConnectionError):
+    """Raised where the server gives no way to close the connection (e.g. in-process test clients)."""
+
+
+def _operation_index() -> tuple[dict[tuple[str, str], str], list[tuple[str, re.Pattern[str], str]]]:
+    static: dict[tuple[str, str], str] = {}
+    templated: list[tuple[str, re.Pattern[str], str]] = []
+    for api in API_NAMES:
+        for path, method, operation, _ in operations(load_spec(api)):
+            methods = [method.upper()] + (["HEAD"] if method == "get" else [])
+            for verb in methods:
+                if "{" in path:
+                    pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
+                    templated.append((verb, pattern, operation["operationId"]))
+                else:
+                    static[(verb, path)] = operation["operationId"]
+    return static, templated
+
+
+_STATIC, _TEMPLATED = _operation_index()
+
+
+def operation_of(method: str, path: str) -> str | None:
+    """The operationId serving ``method path`` (path already in the spec's trailing-slash form), if any."""
+    found = _STATIC.get((method, path))
+    if found is not None:
+        return found
+    for verb, pattern, operation_id in _TEMPLATED:
+        if verb == method and pattern.match(path):
+            return operation_id
+    return None
+
+
+async def send_fault(send: Send, fault: TakenFault) -> None:
+    """Answer ``fault.status`` in the error format of the API the faulted operation belongs to."""
+    api = OPERATION_API[fault.operation]
+    status = fault.status or 500
+    message = fault.message or _reason(status)
+    body = json.dumps(error_body(api, status, message)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    if status == 401 and api == "flightsayer":
+        headers.append((b"www-authenticate", b"Token"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+async def hang_up(scope: Scope) -> None:
+    """Close the client's connection without answering.
+
+    ASGI has no message for this, and uvicorn answers 500 to an app that returns or raises before responding; so we
+    close the transport of uvicorn's request cycle (the owner of its ``send``) and let the server see the loss, after
+    which it neither answers nor complains. Anywhere else, raise :class:`HangUp`.
+    """
+    server_send = scope.get(SERVER_SEND)
+    transport = getattr(getattr(server_send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "close"):
+        raise HangUp("injected fault: connection closed without a response")
+    transport.close()
+    for _ in range(3):  # connection_lost runs on a later loop iteration
+        await asyncio.sleep(0)
+
+
+class TrafficMiddleware:
+    """Delay, fail and record API requests as the control state says; free when no rule is set."""
+
+    def __init__(self, app: ASGIApp, control: ControlState) -> None:
+        self.app = app
+        self.control = control
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            await self.app(scope, receive, send)
+            return
+        control = self.control
+        arrived, started = datetime.now(UTC), time.perf_counter()
+        operation = operation_of(scope["method"], path)
+        delay_ms = control.latency.delay_ms(operation)
+        fault = control.faults.take(operation)
+        status: int | None = None
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            if delay_ms:
+                await asyncio.sleep(delay_ms / 1000)
+            if fault is None:
+                await self.app(scope, receive, recording_send)
+            elif fault.action == "hangup":
+                await hang_up(scope)
+            else:
+                await send_fault(recording_send, fault)
+        finally:
+            control.journal.record(
+                method=scope["method"], path=path, query_string=scope.get("query_string", b""), operation=operation,
+                status=status, arrived=arrived, latency_ms=(time.perf_counter() - started) * 1000,
+                injected_delay_ms=delay_ms, fault=fault.label if fault else None,
+            )
