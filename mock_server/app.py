@@ -26,18 +26,21 @@ from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
 from mock_server.front import FrontMiddleware
+from mock_server.prefer import PreferMiddleware
 from mock_server.resolver import resolver
 from mock_server.state import MockState
 from mock_server.traffic import TrafficMiddleware
 from mock_server.validation import validator_map
 
 # Connexion's default stack, with its security middleware replaced by ours: we authenticate after routing (to know
-# the API) and before validation (so a 401 comes before any 400).
+# the API) and before validation (so a 401 comes before any 400). Prefer-ed examples answer right after a caller is
+# authenticated, before the request is validated or handled.
 MIDDLEWARES = [
     ServerErrorMiddleware,
     ExceptionMiddleware,
     RoutingMiddleware,
     AuthMiddleware,
+    PreferMiddleware,
     RequestValidationMiddleware,
     ResponseValidationMiddleware,
     LifespanMiddleware,
