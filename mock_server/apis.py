@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Literal
+
+import yaml
 
 from api_contract import API_NAMES, load_spec
 from api_contract.examples import operations
@@ -19,11 +22,15 @@ def _template(path: str) -> re.Pattern[str]:
     return re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
 
 
+CONTROL_SPEC = Path(__file__).with_name("control") / "openapi.yaml"
+CONTROL_BASE_PATH = "/_mock"
+
 _METHODS: list[tuple[re.Pattern[str], set[str]]] = []
-for _api in API_NAMES:
+for _prefix, _spec in [("", load_spec(api)) for api in API_NAMES] + [
+        (CONTROL_BASE_PATH, yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8")))]:
     _paths: dict[str, set[str]] = {}
-    for _path, _method, _, _ in operations(load_spec(_api)):
-        _paths.setdefault(_path, set()).add(_method.upper())
+    for _path, _method, _, _ in operations(_spec):
+        _paths.setdefault(_prefix + _path, set()).add(_method.upper())
     _METHODS += [(_template(p), m) for p, m in _paths.items()]
 
 

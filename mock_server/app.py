@@ -69,8 +69,8 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
     state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
     control = ControlState.with_journal_size(journal_size)
     app = AsyncApp(__name__, middlewares=list(MIDDLEWARES))
-    # The control API first: the APIs' mount at the root would otherwise swallow /_mock. Connexion's own validators
-    # (not the APIs') keep its errors in the plain {"detail": ...} form.
+    # The control API first: the APIs' mount at the root would otherwise swallow /_mock. Its errors take the plain
+    # {"detail": ...} form (errors.py renders paths outside both APIs that way).
     app.add_api(
         control_spec(),
         base_path=BASE_PATH,
@@ -78,6 +78,7 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         resolver=control_resolver(ControlHandlers(state, control)),
         validate_responses=True,
         strict_validation=True,
+        validator_map=validator_map(),
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
     for api in API_NAMES:

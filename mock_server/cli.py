@@ -12,6 +12,7 @@ import uvicorn
 import yaml
 
 from mock_server.app import create_app
+from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
 from mock_server.state import MockState
 
@@ -29,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="flight generator seed (same seed, same flights)")
     parser.add_argument("--cors-origin", action="append", dest="cors_origins", default=None,
                         help="allowed CORS origin, repeatable (default: any)")
+    parser.add_argument("--journal-size", type=int, default=DEFAULT_SIZE,
+                        help="requests kept by GET /_mock/requests (default: %(default)s)")
     parser.add_argument("--print-config", action="store_true",
                         help="print the conformance suite's config YAML for these fixtures and exit")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
@@ -60,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.print_config:
         sys.stdout.write(yaml.safe_dump(state.conformance_config(), sort_keys=False))
         return 0
-    app = create_app(state=state, cors_origins=args.cors_origins)
+    app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)

@@ -43,9 +43,10 @@ class FieldProblem(ProblemException):
 def error_body(api: Api | None, status: int, message: str, field: str | None = None) -> dict:
     if api == "garuda":
         return {"success": False, "message": f"{field}: {message}" if field else message}
-    if field is not None:
+    if api == "flightsayer" and field is not None:
         return {field: [message]}
-    return {"detail": message}
+    # The control API (and any path outside both APIs) keeps one plain shape.
+    return {"detail": f"{field}: {message}" if field else message}
 
 
 def error_response(api: Api | None, error: ApiError) -> ConnexionResponse:

@@ -65,7 +65,15 @@ class MockState:
     def restore(self, snapshot: dict[str, Any]) -> None:
         if snapshot.get("format") != STATE_FORMAT:
             raise ValueError(f"unsupported state format {snapshot.get('format')!r}; expected {STATE_FORMAT}")
-        garuda = FlightSessionStore(self.garuda.companies.values(), snapshot["garuda"]["flight_sessions"])
+        sessions = snapshot["garuda"]["flight_sessions"]
+        strangers = sorted({s["company_id"] for s in sessions} - set(self.garuda.companies))
+        if strangers:
+            # Sessions of a company the fixtures do not know could never be reached again: refuse, do not lose them.
+            raise ValueError(f"flight sessions name companies not in the fixtures: {', '.join(strangers)}")
+        users = {s["username"] for s in snapshot["flightsayer"]["subscriptions"]} - set(self.flightsayer_users)
+        if users:
+            raise ValueError(f"subscriptions name users not in the fixtures: {', '.join(sorted(users))}")
+        garuda = FlightSessionStore(self.garuda.companies.values(), sessions)
         catalog = FlightCatalog.from_state(snapshot["flightsayer"]["flights"], self.fixtures_dir)
         subscriptions = SubscriptionStore()
         subscriptions.restore(snapshot["flightsayer"]["subscriptions"])

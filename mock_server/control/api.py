@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,15 +17,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from mock_server.apis import OPERATION_API
+from mock_server.apis import CONTROL_BASE_PATH, CONTROL_SPEC, OPERATION_API
 from mock_server.control.latency import LatencyRule
 from mock_server.control.state import ControlState
 from mock_server.errors import ApiError
 from mock_server.resolver import snake_case
 from mock_server.state import MockState
 
-BASE_PATH = "/_mock"
-SPEC_FILE = Path(__file__).with_name("openapi.yaml")
+BASE_PATH = CONTROL_BASE_PATH
+SPEC_FILE = CONTROL_SPEC
 
 
 @cache

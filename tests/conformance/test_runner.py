@@ -64,8 +64,6 @@ def test_missing_config_keys_skip_with_the_key_named(broken_base_url: str, tmp_p
     assert "needs garuda.other_company.token" in result.stdout or "needs garuda.other_company" in result.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="mock bug: GET /_mock/health answers 404 instead of 200, so the suite cannot "
-                                      "tell when the bundled mock is ready")
 def test_suite_starts_the_bundled_mock_without_a_base_url() -> None:
     result = run_suite("--api", "flightsayer", "--read-only", "-k", "malformed or order")
     assert result.returncode == 0, result.stdout[-3000:]

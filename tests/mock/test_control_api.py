@@ -98,7 +98,11 @@ def test_state_export_then_import_round_trips_exactly(mock: TestClient) -> None:
     lambda s: {**s, "flightsayer": {**s["flightsayer"], "flights": {**s["flightsayer"]["flights"], "format": 0}}},
     lambda s: {**s, "flightsayer": {**s["flightsayer"], "subscriptions": [
         {"username": "alice", "flight_id": "x", "target": "t", "created": "not a time", "updated": "no"}]}},
-], ids=["format", "missing-part", "short-session", "catalog-format", "bad-time"])
+    lambda s: {**s, "garuda": {"flight_sessions": [{**s["garuda"]["flight_sessions"][0], "company_id": "f" * 32}]}},
+    lambda s: {**s, "flightsayer": {**s["flightsayer"], "subscriptions": [
+        {"username": "mallory", "flight_id": "x", "target": "t", "created": "2016-07-12T19:26:23Z",
+         "updated": "2016-07-12T19:26:23Z"}]}},
+], ids=["format", "missing-part", "short-session", "catalog-format", "bad-time", "unknown-company", "unknown-user"])
 def test_invalid_snapshot_is_400_and_changes_nothing(mock: TestClient, damage) -> None:
     mock.post("/v2/flight_sessions", headers=GARUDA, json=new_session())
     before = mock.get("/_mock/state").json()
@@ -130,3 +134,16 @@ def test_control_requests_need_no_credentials_and_are_not_journaled(mock: TestCl
     mock.get("/_mock/health")
     mock.get("/_mock/state")
     assert mock.get("/_mock/requests").json()["requests"] == []
+
+
+def test_control_api_errors_never_500_on_bad_bodies(client) -> None:
+    for content in (b"\xff\xfe", b"{", b"[1]"):
+        response = client.put("/_mock/state", content=content, headers={"Content-Type": "application/json"})
+        assert response.status_code == 400, (content, response.text)
+        assert "detail" in response.json()
+
+
+def test_unsupported_method_on_the_control_api_lists_the_allowed_ones(client) -> None:
+    response = client.patch("/_mock/health")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
