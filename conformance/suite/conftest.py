@@ -9,11 +9,17 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from conformance.bundled_mock import running_bundled_mock
 from conformance.config import ConformanceConfig
 from conformance.profiles import CI, DEPTH
 from conformance.target import Target, make_http_client
+
+# Run as a plain plugin (`pytest --pyargs conformance.suite`) nobody names a profile; the suite's test modules bind
+# their settings when imported, right after this file, so the network profile must be in force now.
+if settings.get_current_profile_name() == "default":
+    settings.load_profile(CI)
 
 
 @pytest.fixture(scope="session")

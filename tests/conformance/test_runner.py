@@ -67,3 +67,26 @@ def test_missing_config_keys_skip_with_the_key_named(broken_base_url: str, tmp_p
 def test_suite_starts_the_bundled_mock_without_a_base_url() -> None:
     result = run_suite("--api", "flightsayer", "--read-only", "-k", "malformed or order")
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_stateful_sequences_fail_when_garuda_sends_times_as_strings(
+        broken_base_url: str, breaking: BreakingMiddleware, config_file: Path, mock_app: Any) -> None:
+    mock_app.state.reset()
+    breaking.breakage = Breakage("strings", response=times_as_strings)
+    try:
+        result = run_suite("--base-url", broken_base_url, "--conformance-config", str(config_file), "--api", "garuda",
+                           "-k", "stateful")
+    finally:
+        breaking.breakage = Breakage("none")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert "test_garuda_stateful_sequences_conform" in result.stdout
+
+
+def test_the_suite_runs_as_a_plain_pytest_plugin(broken_base_url: str, config_file: Path, tmp_path: Path,
+                                                 mock_app: Any) -> None:
+    mock_app.state.reset()
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--base-url",
+                             broken_base_url, "--conformance-config", str(config_file), "--pyargs",
+                             "conformance.suite", "--api", "flightsayer", "--read-only"],
+                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:]
