@@ -43,7 +43,7 @@ def banner(state: MockState, base_url: str, seconds: float) -> str:
     garuda, other = config["garuda"], config["garuda"]["other_company"]
     users = state.flightsayer_users
     lines = [
-        f"Mock serving both APIs at {base_url} (ready in {seconds:.2f} s, {len(state.catalog)} flights)",
+        f"Mock serving both APIs at {base_url} (fixtures loaded in {seconds:.2f} s, {len(state.catalog)} flights)",
         "",
         f"Garuda       {base_url}/v2/flight_sessions      docs: {base_url}{docs_url('garuda')}",
         f"  -H 'Authorization: Bearer {garuda['token']}' -H 'X-API-Key: {garuda['api_key']}'",
