@@ -5,8 +5,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import httpx
@@ -29,18 +30,21 @@ def bundled_config() -> ConformanceConfig:
 
 
 @contextmanager
-def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
-    """Yield (base URL, config) once ``GET /_mock/health`` answers 200; stop the mock afterwards."""
-    config = bundled_config()
+def running_mock_process(args: Sequence[str] = (), *, stdout: int = subprocess.DEVNULL,
+                         timeout: float = STARTUP_SECONDS) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield (base URL, process) once the mock's ``GET /_mock/health`` answers 200; stop it by its PID afterwards."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # A file, not a pipe: nobody reads stderr while the mock runs, and a full pipe would block the server.
+    errors = tempfile.TemporaryFile(mode="w+")
+    process = subprocess.Popen([sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
+                                *args], stdout=stdout, stderr=errors, text=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
+        deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"the bundled mock exited with {process.returncode}:\n{process.stderr.read()}")
+                errors.seek(0)
+                raise RuntimeError(f"the mock exited with {process.returncode}:\n{errors.read()[-4000:]}")
             try:
                 health = httpx.get(f"{base_url}/_mock/health", timeout=1)
             except httpx.TransportError:
@@ -48,12 +52,11 @@ def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
             if health is not None and health.status_code == 200:
                 break
             if health is not None:  # the server is up, so waiting longer will not make its health route appear
-                raise RuntimeError(f"the bundled mock answers GET {base_url}/_mock/health with "
-                                   f"{health.status_code}, not 200")
+                raise RuntimeError(f"the mock answers GET {base_url}/_mock/health with {health.status_code}, not 200")
             if time.monotonic() > deadline:
-                raise TimeoutError(f"the bundled mock did not answer {base_url}/_mock/health in {STARTUP_SECONDS} s")
-            time.sleep(0.1)
-        yield base_url, config
+                raise TimeoutError(f"the mock did not answer {base_url}/_mock/health in {timeout} s")
+            time.sleep(0.05)
+        yield base_url, process
     finally:
         process.terminate()
         try:
@@ -61,3 +64,12 @@ def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        errors.close()
+
+
+@contextmanager
+def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
+    """Yield (base URL, config) of the bundled mock, started for the run and stopped afterwards."""
+    config = bundled_config()
+    with running_mock_process() as (base_url, _process):
+        yield base_url, config

@@ -11,7 +11,7 @@ from conformance.config import ConformanceConfig
 from conformance.target import Target, make_http_client
 from mock_server.app import MockApp, create_app
 from tests.conformance.breakage import NO_BREAKAGE, BreakingMiddleware
-from tests.conformance.serving import serving
+from tests.serving import serving
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,20 @@ def client(app: MockApp) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture
+def mock(app: MockApp) -> Iterator[TestClient]:
+    """The shared mock with an empty journal and no injection rules, left that way afterwards."""
+    app.control.journal.clear()
+    app.control.latency.clear()
+    app.control.faults.clear()
+    try:
+        with TestClient(app) as client:
+            yield client
+    finally:
+        app.control.latency.clear()
+        app.control.faults.clear()
+
+
 def new_session(**overrides: object) -> dict[str, object]:
     return {"deployment_id": DEPLOYMENT, "flight_plan_id": APPROVED_PLAN, "start_date_time": 1527469200000,
             "end_date_time": 1527479200000, **overrides}

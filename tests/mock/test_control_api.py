@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import MockApp, create_app
 from tests.mock.conftest import ALICE, GARUDA, new_session
-
-
-@pytest.fixture
-def mock(app: MockApp) -> Iterator[TestClient]:
-    """The shared mock with an empty journal and no injection rules, left that way afterwards."""
-    app.control.journal.clear()
-    app.control.latency.clear()
-    app.control.faults.clear()
-    try:
-        with TestClient(app) as client:
-            yield client
-    finally:
-        app.control.latency.clear()
-        app.control.faults.clear()
 
 
 def a_flight_id(client: TestClient) -> str:

@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from starlette.testclient import TestClient
 
 from mock_server.app import MockApp, create_app
 from mock_server.traffic import HangUp
 from tests.mock.conftest import ALICE, GARUDA
-from tests.mock.live_server import free_port
-
-
-@pytest.fixture
-def mock(app: MockApp) -> Iterator[TestClient]:
-    """The shared mock with an empty journal and no injection rules, left that way afterwards."""
-    app.control.journal.clear()
-    app.control.latency.clear()
-    app.control.faults.clear()
-    try:
-        with TestClient(app) as client:
-            yield client
-    finally:
-        app.control.latency.clear()
-        app.control.faults.clear()
+from tests.serving import serving
 
 
 def journal(client: TestClient, **params: object) -> list[dict]:
@@ -93,19 +77,10 @@ def test_unknown_operation_fault_lists_the_known_ones(mock: TestClient) -> None:
 @pytest.fixture
 def live_mock(app: MockApp) -> Iterator[str]:
     """The shared mock behind a real uvicorn on a free loopback port, stopped afterwards."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.01)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with serving(app) as base_url:
+            yield base_url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         app.control.faults.clear()
 
 
