@@ -9,6 +9,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import IO
 
 import httpx
 
@@ -34,37 +35,40 @@ def running_mock_process(args: Sequence[str] = (), *, stdout: int = subprocess.D
                          timeout: float = STARTUP_SECONDS) -> Iterator[tuple[str, subprocess.Popen]]:
     """Yield (base URL, process) once the mock's ``GET /_mock/health`` answers 200; stop it by its PID afterwards."""
     port = free_port()
-    # A file, not a pipe: nobody reads stderr while the mock runs, and a full pipe would block the server.
-    errors = tempfile.TemporaryFile(mode="w+")
-    process = subprocess.Popen([sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
-                                *args], stdout=stdout, stderr=errors, text=True)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if process.poll() is not None:
-                errors.seek(0)
-                raise RuntimeError(f"the mock exited with {process.returncode}:\n{errors.read()[-4000:]}")
-            try:
-                health = httpx.get(f"{base_url}/_mock/health", timeout=1)
-            except httpx.TransportError:
-                health = None
-            if health is not None and health.status_code == 200:
-                break
-            if health is not None:  # the server is up, so waiting longer will not make its health route appear
-                raise RuntimeError(f"the mock answers GET {base_url}/_mock/health with {health.status_code}, not 200")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the mock did not answer {base_url}/_mock/health in {timeout} s")
-            time.sleep(0.05)
-        yield base_url, process
-    finally:
-        process.terminate()
+    # A file, not a pipe: nobody reads stderr while the mock runs, and a full pipe would block the server.
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen([sys.executable, "-m", "mock_server", "--host", "127.0.0.1", "--port", str(port),
+                                    *args], stdout=stdout, stderr=errors, text=True)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        errors.close()
+            _wait_until_healthy(base_url, process, errors, timeout)
+            yield base_url, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _wait_until_healthy(base_url: str, process: subprocess.Popen, errors: IO[str], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            errors.seek(0)
+            raise RuntimeError(f"the mock exited with {process.returncode}:\n{errors.read()[-4000:]}")
+        try:
+            health = httpx.get(f"{base_url}/_mock/health", timeout=1)
+        except httpx.TransportError:
+            health = None
+        if health is not None and health.status_code == 200:
+            return
+        if health is not None:  # the server is up, so waiting longer will not make its health route appear
+            raise RuntimeError(f"the mock answers GET {base_url}/_mock/health with {health.status_code}, not 200")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the mock did not answer {base_url}/_mock/health in {timeout} s")
+        time.sleep(0.05)
 
 
 @contextmanager
