@@ -49,26 +49,33 @@ class FlightSimulator:
         self.reset(catalog, clock)
 
     def reset(self, catalog: FlightCatalog, clock: SimClock | None = None) -> None:
-        """Start over on ``catalog`` (e.g. after ``MockState.reset`` replaced it), the clock at its ``as_of`` unless
-        one is given. Listeners are kept."""
+        """Start over on ``catalog`` (e.g. after ``MockState.reset`` or ``restore`` replaced it). Listeners are kept.
+
+        Without a ``clock``, a manual one starts at the catalog's ``as_of``, or at the latest ``last_updated`` of its
+        flights if later (a restored state that was simulated forward), so no change is ever dated before another.
+        """
         self.catalog = catalog
-        self.clock = clock or SimClock(catalog.as_of)
         self.seed = catalog.seed
         self._heap: list[tuple[datetime, str, int, int, PlannedEvent | None]] = []
         self._revision: dict[str, int] = {}
         self._planned: dict[str, list[PlannedEvent]] = {}  # drawn plans, for pending() and late-inbound checks
         self._departure_floor: dict[str, datetime] = {}
         self._outbound: dict[str, str] = {}
-        start = self.clock.now()
+        latest = catalog.as_of
+        waiting = []
         for flight_id in catalog.flight_ids():
             flight = catalog.flight(flight_id)
             if flight.inbound_id is not None:  # type: ignore[union-attr]  # listed ids are known
                 self._outbound[flight.inbound_id] = flight_id  # type: ignore[union-attr]
             status = catalog.realtime(flight_id)
-            if transitions.is_final(status):  # type: ignore[arg-type]
-                continue
-            activation = max(start, flight.scheduled_departure - PLAN_LEAD)  # type: ignore[union-attr]
-            self._heap.append((activation, flight_id, _ACTIVATE, 0, None))
+            if status.last_updated is not None and status.last_updated > latest:  # type: ignore[union-attr]
+                latest = status.last_updated  # type: ignore[union-attr]
+            if not transitions.is_final(status):  # type: ignore[arg-type]
+                waiting.append((flight_id, flight.scheduled_departure))  # type: ignore[union-attr]
+        self.clock = clock or SimClock(latest)
+        start = self.clock.now()
+        self._heap = [(max(start, departure - PLAN_LEAD), flight_id, _ACTIVATE, 0, None)
+                      for flight_id, departure in waiting]
         heapq.heapify(self._heap)
 
     # -- listening -----------------------------------------------------------------------------------------------

@@ -257,3 +257,14 @@ def test_a_forced_delay_is_kept_and_a_late_inbound_holds_the_next_leg(catalog) -
         assert mine.departure_latest >= instant(forced["status"]["departure"]["latest"])
         if not nxt.cancelled:
             assert nxt.departure_latest >= mine.arrival_latest + timedelta(minutes=25)
+
+
+def test_a_simulator_on_a_restored_catalog_starts_after_its_latest_change(catalog) -> None:
+    simulator = FlightSimulator(catalog)
+    simulator.advance(timedelta(hours=5))
+    latest = max(catalog.realtime(f).last_updated for f in catalog.flight_ids() if catalog.realtime(f).last_updated)
+    restored = FlightCatalog.from_state(catalog.to_state(), FIXTURES)
+    again = FlightSimulator(restored)
+    assert again.clock.now() == latest > catalog.as_of
+    changes = again.advance(timedelta(hours=1))
+    assert changes and all(instant(s["status"]["last_updated"]) > latest for _, s in changes)

@@ -337,3 +337,25 @@ def test_the_receiver_prints_each_post_and_answers_204(catalog) -> None:
     assert out.getvalue().startswith(f"POST /hook -> 204: {flight_id} departure ")
     assert summarise({"nope": 1}) == "not a FlightStatus"
 
+
+
+def test_notify_may_come_from_another_thread(simulator) -> None:
+    flight_id, = waiting_flights(simulator, 1)
+    store = SubscriptionStore()
+    with receiving() as (base, receiver):
+        store.put("alice", flight_id, f"{base}/hook")
+        worker = DeliveryWorker(store, grace=0)
+        status = simulator.force(flight_id, "delay", minutes=5)
+
+        async def from_a_thread() -> None:
+            await worker.start()
+            try:
+                await asyncio.to_thread(worker.notify, flight_id, status)
+                while not receiver.received:  # bounded by run()'s timeout
+                    await asyncio.sleep(0.01)
+                await worker.drain()
+            finally:
+                await worker.stop()
+
+        run(from_a_thread())
+    assert [r.json() for r in receiver.received] == [status]
