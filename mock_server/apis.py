@@ -23,11 +23,13 @@ def _template(path: str) -> re.Pattern[str]:
 
 
 CONTROL_SPEC = Path(__file__).with_name("control") / "openapi.yaml"
+SIMULATION_SPEC = Path(__file__).with_name("control") / "simulation.yaml"
 CONTROL_BASE_PATH = "/_mock"
 
 _METHODS: list[tuple[re.Pattern[str], set[str]]] = []
 for _prefix, _spec in [("", load_spec(api)) for api in API_NAMES] + [
-        (CONTROL_BASE_PATH, yaml.safe_load(CONTROL_SPEC.read_text(encoding="utf-8")))]:
+        (CONTROL_BASE_PATH, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in (CONTROL_SPEC,
+                                                                                            SIMULATION_SPEC)]:
     _paths: dict[str, set[str]] = {}
     for _path, _method, _, _ in operations(_spec):
         _paths.setdefault(_prefix + _path, set()).add(_method.upper())

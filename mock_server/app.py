@@ -19,15 +19,18 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from api_contract import API_NAMES, spec_path
+from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
 from mock_server.control import ControlState
 from mock_server.control.api import BASE_PATH, ControlHandlers, control_resolver, control_routes, control_spec
 from mock_server.control.journal import DEFAULT_SIZE
+from mock_server.control.simulation_api import SimulationHandlers, simulation_resolver
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
 from mock_server.front import FrontMiddleware
 from mock_server.prefer import PreferMiddleware
 from mock_server.resolver import resolver
+from mock_server.simulation.service import SimulationService
 from mock_server.state import MockState
 from mock_server.traffic import TrafficMiddleware
 from mock_server.validation import validator_map
@@ -52,10 +55,12 @@ class MockApp:
     """The ASGI application, with its state (data, and the control API's journal and rules) reachable for the CLI
     and tests."""
 
-    def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None) -> None:
+    def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None,
+                 simulation: SimulationService | None = None) -> None:
         self.connexion_app = connexion_app
         self.state = state
         self.control = control or ControlState()
+        self.simulation = simulation or SimulationService(state)
         self._asgi = FrontMiddleware(TrafficMiddleware(connexion_app, self.control), state,
                                      docs_routes() + control_routes(), control=self.control)
 
@@ -65,10 +70,13 @@ class MockApp:
 
 def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
                cors_origins: list[str] | None = None, state: MockState | None = None,
-               journal_size: int = DEFAULT_SIZE) -> MockApp:
+               journal_size: int = DEFAULT_SIZE, clock_speed: float = 0.0, webhook_allow: list[str] | None = None,
+               webhook_grace_seconds: float = 60.0) -> MockApp:
     state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
     control = ControlState.with_journal_size(journal_size)
-    app = AsyncApp(__name__, middlewares=list(MIDDLEWARES))
+    simulation = SimulationService(state, clock_speed=clock_speed, webhook_allow=webhook_allow,
+                                   webhook_grace_seconds=webhook_grace_seconds)
+    app = AsyncApp(__name__, middlewares=list(MIDDLEWARES), lifespan=lambda _app: simulation.running())
     # The control API first: the APIs' mount at the root would otherwise swallow /_mock. Its errors take the plain
     # {"detail": ...} form (errors.py renders paths outside both APIs that way).
     app.add_api(
@@ -76,6 +84,16 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         base_path=BASE_PATH,
         name="control",
         resolver=control_resolver(ControlHandlers(state, control)),
+        validate_responses=True,
+        strict_validation=True,
+        validator_map=validator_map(),
+        swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
+    )
+    app.add_api(
+        SIMULATION_SPEC,
+        base_path=BASE_PATH,
+        name="simulation",
+        resolver=simulation_resolver(SimulationHandlers(simulation)),
         validate_responses=True,
         strict_validation=True,
         validator_map=validator_map(),
@@ -103,4 +121,4 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         allow_headers=["*"],
         expose_headers=["WWW-Authenticate"],
     )
-    return MockApp(app, state, control)
+    return MockApp(app, state, control, simulation)

@@ -32,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="allowed CORS origin, repeatable (default: any)")
     parser.add_argument("--journal-size", type=int, default=DEFAULT_SIZE,
                         help="requests kept by GET /_mock/requests (default: %(default)s)")
+    parser.add_argument("--clock-speed", type=float, default=0.0,
+                        help="simulated seconds per real second: 0 manual (default; POST /_mock/clock moves it), "
+                             "1 real time, 60 one simulated hour per minute")
+    parser.add_argument("--webhook-allow", action="append", default=None, metavar="RULES",
+                        help="which push-notification targets may be called, first match wins, comma-separated, "
+                             "repeatable: a CIDR or IP, a host, .domain; ! denies, * matches all (default: "
+                             "everything but link-local and cloud-metadata addresses)")
     parser.add_argument("--print-config", action="store_true",
                         help="print the conformance suite's config YAML for these fixtures and exit")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
@@ -63,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.print_config:
         sys.stdout.write(yaml.safe_dump(state.conformance_config(), sort_keys=False))
         return 0
-    app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size)
+    app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size,
+                     clock_speed=args.clock_speed, webhook_allow=args.webhook_allow)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started), flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)

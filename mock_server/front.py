@@ -31,9 +31,14 @@ class FrontMiddleware:
                  control: ControlState | None = None) -> None:
         self.state = state
         self.control = control
+        self.app = app
         self.router = Router(routes, redirect_slashes=False, default=app)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            # A Router answers lifespan events itself; the app behind it (its delivery worker) must see them.
+            await self.app(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self.router(scope, receive, send)
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ class MockState:
     catalog: FlightCatalog
     flightsayer_users: dict[str, str]  # username -> token
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
+    _replaced_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
     def load(cls, fixtures_dir: Path | None = None, *, flights: int | None = None,
@@ -53,6 +55,15 @@ class MockState:
         self.flightsayer_users = fresh.flightsayer_users
         if seed is not None:
             self.seed_override = seed
+        self._replaced()
+
+    def on_replaced(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` whenever a reset or an import replaces the stores (e.g. the flight simulator)."""
+        self._replaced_listeners.append(listener)
+
+    def _replaced(self) -> None:
+        for listener in self._replaced_listeners:
+            listener()
 
     def export(self) -> dict[str, Any]:
         """A JSON-able snapshot from which :meth:`restore` rebuilds exactly this state."""
@@ -78,6 +89,7 @@ class MockState:
         subscriptions = SubscriptionStore()
         subscriptions.restore(snapshot["flightsayer"]["subscriptions"])
         self.garuda, self.catalog, self.subscriptions = garuda, catalog, subscriptions
+        self._replaced()
 
     def conformance_config(self) -> dict[str, Any]:
         """The conformance suite's config for these fixtures: first company/user, and a second of each."""

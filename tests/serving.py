@@ -13,11 +13,11 @@ from conformance.bundled_mock import free_port
 
 
 @contextmanager
-def serving(app: object) -> Iterator[str]:
+def serving(app: object, *, lifespan: str = "off") -> Iterator[str]:
     """Yield the base URL while ``app`` answers on it; stop the server afterwards."""
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", access_log=False,
-                                           lifespan="off"))
+                                           lifespan=lifespan))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
