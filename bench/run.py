@@ -34,6 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
+SCRATCH = tempfile.TemporaryDirectory(prefix="bench-")  # removed when the run ends
 PRISM_VERSION = "5.16.0"
 
 
@@ -101,7 +102,7 @@ def mock_server(*args: str, probe: str = "/v2/openapi.json") -> Server:
 
 
 def floor_server(body: bytes) -> Server:
-    body_file = Path(tempfile.mkstemp(suffix=".json")[1])
+    body_file = Path(tempfile.mkstemp(suffix=".json", dir=SCRATCH.name)[1])
     body_file.write_bytes(body)
     port = free_port()
     return Server("floor", [sys.executable, str(BENCH / "floor_app.py"), str(port), str(body_file)], port, "/", {})
@@ -147,7 +148,7 @@ def wrk_load(base: str, paths: Sequence[str], headers: dict[str, str], *, durati
            "  if #bodies > 0 then body = bodies[(i % #bodies) + 1] end",
            "  return wrk.format(nil, paths[(i % #paths) + 1], nil, body)",
            "end"]
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script = Path(tempfile.mkstemp(suffix=".lua", dir=SCRATCH.name)[1])
     script.write_text("\n".join(lua))
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "-s", str(script)]
     for name, value in headers.items():
