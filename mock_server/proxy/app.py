@@ -72,6 +72,17 @@ def _violations_field(violations: list[ContractViolation]) -> RawHeaders:
     return [(VIOLATIONS_HEADER.lower().encode(), violations_header(violations).encode("ascii"))]
 
 
+def _exposed_to_scripts(headers: RawHeaders) -> RawHeaders:
+    """A cross-origin answer lets the page's scripts read the violations header too (CORS hides unlisted headers
+    from them); the upstream's own exposed headers stay listed."""
+    if not any(name.lower() == b"access-control-allow-origin" for name, _ in headers):
+        return headers
+    exposed = [value for name, value in headers if name.lower() == b"access-control-expose-headers"]
+    kept = [(name, value) for name, value in headers if name.lower() != b"access-control-expose-headers"]
+    listed = b", ".join([*exposed, VIOLATIONS_HEADER.encode()])
+    return [*kept, (b"access-control-expose-headers", listed)]
+
+
 async def _answer_json(send: Send, status: int, payload: Any, extra: RawHeaders | None = None) -> None:
     body = json.dumps(payload).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(extra or [])]
@@ -146,7 +157,8 @@ class ProxyApp:
             log_violations(request.method, request.path, request.operation, violations)
 
     async def _relay(self, send: Send, answer: UpstreamAnswer, violations: list[ContractViolation]) -> None:
-        await _answer(send, answer.status, [*answer.headers, *_violations_field(violations)], answer.raw_body)
+        headers = [*answer.headers, *_violations_field(violations)]
+        await _answer(send, answer.status, _exposed_to_scripts(headers) if violations else headers, answer.raw_body)
 
     async def _refuse(self, send: Send, request: RecordedRequest, violations: list[ContractViolation]) -> None:
         """Strict mode: 400 in the API's own format, naming what the request broke."""

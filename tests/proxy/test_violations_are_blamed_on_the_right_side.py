@@ -194,3 +194,11 @@ def test_strict_mode_forwards_a_good_request(strict_canned: TestClient, canned: 
     canned.answer(200, flight_status())
     assert strict_canned.get(STATUS_PATH, headers=ALICE).status_code == 200
     assert len(canned.received) == 1
+
+
+def test_scripts_of_another_origin_may_read_the_violations(proxied_canned: TestClient, canned: CannedUpstream) -> None:
+    canned.answer(500, {"success": False, "message": "boom"},
+                  headers=[(b"content-type", b"application/json"), (b"access-control-allow-origin", b"*"),
+                           (b"access-control-expose-headers", b"Allow")])
+    response = proxied_canned.get(SESSION_PATH, headers={**GARUDA, "Origin": "http://localhost:3000"})
+    assert response.headers["access-control-expose-headers"] == f"Allow, {VIOLATIONS_HEADER}"
