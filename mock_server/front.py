@@ -4,14 +4,23 @@ It also hands every request the mock's state, and accepts both trailing-slash fo
 in a slash (`/subscriptions/`) and its links keep it (the seed's `next` link points at `/flights/v1/search/`), and
 clients write both. Rather than redirect (a redirect would answer before authentication), each request is rewritten
 to the form the spec declares.
+
+Before any of that it enforces the front-door limits (:mod:`mock_server.limits`, and who may use the control API),
+so an oversized or unauthorised request is refused before anything reads or buffers it.
 """
 
 from __future__ import annotations
 
+import json
+
 from starlette.routing import BaseRoute, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from mock_server.apis import api_of_path
 from mock_server.control import ControlState
+from mock_server.control.access import is_control_path
+from mock_server.errors import ApiError, error_body
+from mock_server.limits import BodyTooLarge, check_request_head, limited_receive
 from mock_server.state import MockState
 from mock_server.traffic import SERVER_SEND
 
@@ -45,14 +54,41 @@ class FrontMiddleware:
         path = canonical_path(scope["path"])
         if path != scope["path"]:
             scope = {**scope, "path": path, "raw_path": path.encode()}
+        control = self.control or ControlState()
+        try:
+            check_request_head(scope, control.max_body_bytes)
+            if is_control_path(path):
+                control.access.check(scope)
+        except ApiError as refused:
+            await send_error(scope, send, refused)
+            return
         scope["mock.state"] = self.state
         scope["mock.control"] = self.control
         scope[SERVER_SEND] = send  # the server's own, for an injected hangup
+        started = False
 
         async def send_without_body_type(message: Message) -> None:
+            nonlocal started
             # A 204 has no body, so it has no content type either (connexion adds the operation's).
-            if message["type"] == "http.response.start" and message["status"] == 204:
-                message = {**message, "headers": [(k, v) for k, v in message["headers"] if k != b"content-type"]}
+            if message["type"] == "http.response.start":
+                started = True
+                if message["status"] == 204:
+                    message = {**message, "headers": [(k, v) for k, v in message["headers"] if k != b"content-type"]}
             await send(message)
 
-        await self.router(scope, receive, send_without_body_type)
+        try:
+            await self.router(scope, limited_receive(receive, control.max_body_bytes), send_without_body_type)
+        except BodyTooLarge as too_large:
+            # Connexion renders it when its validators read the body; a route outside connexion lets it through.
+            if started:
+                raise
+            await send_error(scope, send, too_large)
+
+
+async def send_error(scope: Scope, send: Send, error: ApiError) -> None:
+    """Answer ``error`` in the format of the API ``scope``'s path belongs to, without calling the app."""
+    body = json.dumps(error_body(api_of_path(scope.get("path", "")), error.status, error.message)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in error.headers.items()]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
