@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -12,9 +13,20 @@ import uvicorn
 import yaml
 
 from mock_server.app import create_app
+from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
-from mock_server.state import MockState
+from mock_server.limits import DEFAULT_MAX_BODY_BYTES
+from mock_server.state import MockState, restore_state_file, write_state_file
+
+CONTROL_TOKEN_VARIABLE = "MOCK_CONTROL_TOKEN"
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=None, help="flight generator seed (same seed, same flights)")
     parser.add_argument("--cors-origin", action="append", dest="cors_origins", default=None,
                         help="allowed CORS origin, repeatable (default: any)")
-    parser.add_argument("--journal-size", type=int, default=DEFAULT_SIZE,
+    parser.add_argument("--journal-size", type=_positive, default=DEFAULT_SIZE,
                         help="requests kept by GET /_mock/requests (default: %(default)s)")
     parser.add_argument("--clock-speed", type=float, default=0.0,
                         help="simulated seconds per real second: 0 manual (default; POST /_mock/clock moves it), "
@@ -39,13 +51,24 @@ def build_parser() -> argparse.ArgumentParser:
                         help="which push-notification targets may be called, first match wins, comma-separated, "
                              "repeatable: a CIDR or IP, a host, .domain; ! denies, * matches all (default: "
                              "everything but link-local and cloud-metadata addresses)")
+    parser.add_argument("--max-body-bytes", type=_positive, default=DEFAULT_MAX_BODY_BYTES,
+                        help="larger request bodies are refused with 413 before they are read (default: %(default)s)")
+    control = parser.add_mutually_exclusive_group()
+    control.add_argument("--no-control", action="store_true",
+                         help="switch the control API (/_mock) off: every path under it answers 404")
+    control.add_argument("--control-token", default=os.environ.get(CONTROL_TOKEN_VARIABLE), metavar="TOKEN",
+                         help="require 'Authorization: Bearer TOKEN' on the control API (default: the "
+                              f"{CONTROL_TOKEN_VARIABLE} environment variable; none: open to anyone who can connect)")
+    parser.add_argument("--state-file", type=Path, default=None, metavar="PATH",
+                        help="restore the data from PATH at start if it exists, and save it there (atomically) when "
+                             "the server stops")
     parser.add_argument("--print-config", action="store_true",
                         help="print the conformance suite's config YAML for these fixtures and exit")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
 
-def banner(state: MockState, base_url: str, seconds: float) -> str:
+def banner(state: MockState, base_url: str, seconds: float, access: ControlAccess | None = None) -> str:
     config = state.conformance_config()
     garuda, other = config["garuda"], config["garuda"]["other_company"]
     users = state.flightsayer_users
@@ -58,9 +81,16 @@ def banner(state: MockState, base_url: str, seconds: float) -> str:
         f"Flightsayer  {base_url}/flights/v1/search       docs: {base_url}{docs_url('flightsayer')}",
         *(f"  {name}: -H 'Authorization: Token {token}'" for name, token in users.items()),
         "",
-        f"Conformance config: mock-server --print-config   Control API: {base_url}/_mock/health",
+        f"Conformance config: mock-server --print-config   Control API: {control_line(base_url, access)}",
     ]
     return "\n".join(lines)
+
+
+def control_line(base_url: str, access: ControlAccess | None) -> str:
+    if access is not None and not access.enabled:
+        return "off (--no-control)"
+    protected = " (needs the control token)" if access is not None and access.token else ""
+    return f"{base_url}/_mock/health{protected}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,11 +100,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.print_config:
         sys.stdout.write(yaml.safe_dump(state.conformance_config(), sort_keys=False))
         return 0
+    if args.state_file is not None:
+        try:
+            restore_state_file(state, args.state_file)
+        except ValueError as exc:  # starting on the fixtures would overwrite the saved data at exit
+            print(f"mock-server: {exc}", file=sys.stderr)
+            return 2
     app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size,
                      clock_speed=args.clock_speed, webhook_allow=args.webhook_allow)
+    try:
+        app.control.access = ControlAccess(enabled=not args.no_control, token=args.control_token)
+    except ValueError as exc:
+        print(f"mock-server: {exc}", file=sys.stderr)
+        return 2
+    app.control.max_body_bytes = args.max_body_bytes
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started), flush=True)
+    print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started, app.control.access), flush=True)
+    # uvicorn stops on SIGTERM or SIGINT by refusing new connections and letting in-flight requests finish; only then
+    # does run() return, so the saved state includes every request that was answered.
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    if args.state_file is not None:
+        write_state_file(state, args.state_file)
     return 0
 
 
