@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 MAX_COUNT = 10_000
+MAX_PENDING = 1_000  # faults queued at once: a runaway test loop must not grow the mock without bound
 Action = Literal["status", "hangup"]
 
 
@@ -55,6 +56,8 @@ class FaultRules:
 
     def add(self, operation: str, count: int, *, status: int | None = None, hangup: bool = False,
             message: str | None = None) -> Fault:
+        if len(self) >= MAX_PENDING:
+            raise ValueError(f"{MAX_PENDING} faults are pending already; DELETE /_mock/faults to clear them")
         if not 1 <= count <= MAX_COUNT:
             raise ValueError(f"count must be between 1 and {MAX_COUNT}")
         if hangup == (status is not None):

@@ -1,0 +1,77 @@
+"""The control API can be switched off or put behind a token, for a mock shared by a team."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from mock_server.app import create_app
+from mock_server.control.access import ControlAccess
+from tests.mock.conftest import GARUDA
+from tests.robustness.error_formats import assert_error_format
+from tests.robustness.servers import mock_process
+
+TOKEN = "s3cret-control-token"
+CONTROL_CALLS = [("GET", "/_mock/health"), ("GET", "/_mock/state"), ("PUT", "/_mock/state"),
+                 ("POST", "/_mock/reset"), ("GET", "/_mock/requests"), ("DELETE", "/_mock/requests"),
+                 ("PUT", "/_mock/latency"), ("POST", "/_mock/faults"), ("GET", "/_mock/openapi.json"),
+                 ("GET", "/_mock/clock"), ("GET", "/_mock/nothing")]
+
+
+@pytest.fixture(scope="module")
+def guarded() -> TestClient:
+    app = create_app()
+    app.control.access = ControlAccess(token=TOKEN)
+    return TestClient(app, raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize(("method", "path"), CONTROL_CALLS)
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", f"Token {TOKEN}", f"Bearer {TOKEN}x", "Bearer ",
+                                           f"Bearer {TOKEN[:-1]}"])
+def test_control_calls_without_the_token_are_401_and_do_nothing(guarded: TestClient, method: str, path: str,
+                                                                authorization: str | None) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    before = guarded.get("/_mock/state", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    response = guarded.request(method, path, headers=headers, json={"format": 1} if method in {"PUT", "POST"}
+                               else None)
+    assert response.status_code == 401
+    assert_error_format(response, "control")
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert guarded.get("/_mock/state", headers={"Authorization": f"Bearer {TOKEN}"}).json() == before
+
+
+def test_the_token_opens_the_control_api(guarded: TestClient) -> None:
+    assert guarded.get("/_mock/health", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert guarded.post("/_mock/reset", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
+
+
+def test_the_apis_need_no_control_token(guarded: TestClient) -> None:
+    assert guarded.get("/v2/flight_sessions", headers=GARUDA).status_code == 200
+
+
+def test_a_cors_preflight_to_the_control_api_passes_without_the_token(guarded: TestClient) -> None:
+    response = guarded.options("/_mock/state", headers={"Origin": "http://localhost:3000",
+                                                        "Access-Control-Request-Method": "PUT"})
+    assert response.status_code == 200
+
+
+def test_an_empty_control_token_is_refused() -> None:
+    with pytest.raises(ValueError):
+        ControlAccess(token=" ")
+
+
+def test_the_cli_switches_the_control_api_off() -> None:
+    with mock_process(["--no-control"]) as (base, _):
+        for method, path in CONTROL_CALLS:
+            response = httpx.request(method, f"{base}{path}", json={})
+            assert response.status_code == 404, (method, path)
+            assert_error_format(response, "control")
+        assert httpx.get(f"{base}/v2/flight_sessions", headers=GARUDA).status_code == 200
+
+
+def test_the_cli_protects_the_control_api_with_a_token_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("MOCK_CONTROL_TOKEN", TOKEN)
+    with mock_process() as (base, _):
+        assert httpx.get(f"{base}/_mock/health").status_code == 401
+        assert httpx.get(f"{base}/_mock/health", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
