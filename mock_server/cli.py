@@ -116,12 +116,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.control.max_body_bytes = args.max_body_bytes
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started, app.control.access), flush=True)
-    # uvicorn stops on SIGTERM or SIGINT by refusing new connections and letting in-flight requests finish; only then
-    # does run() return, so the saved state includes every request that was answered.
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    if args.state_file is not None:
-        write_state_file(state, args.state_file)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    server = SavingServer(config, state, args.state_file) if args.state_file is not None else uvicorn.Server(config)
+    server.run()
     return 0
+
+
+class SavingServer(uvicorn.Server):
+    """A uvicorn server that saves the state once it has shut down.
+
+    uvicorn stops on SIGTERM or SIGINT by refusing new connections and letting in-flight requests finish; then it
+    re-raises the signal, so the process never returns from ``run()``. Saving at the end of ``shutdown`` is the one
+    moment after the last answered request and before the process ends.
+    """
+
+    def __init__(self, config: uvicorn.Config, state: MockState, state_file: Path) -> None:
+        super().__init__(config)
+        self.state = state
+        self.state_file = state_file
+
+    async def shutdown(self, sockets=None) -> None:
+        try:
+            await super().shutdown(sockets)
+        finally:
+            write_state_file(self.state, self.state_file)
 
 
 if __name__ == "__main__":
