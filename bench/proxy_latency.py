@@ -114,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stop(mock)
     print(f"{rounds} rounds of each request, each way; milliseconds")
     print(f"{'request':28} {'direct p50':>10} {'p99':>7} {'proxied p50':>11} {'p99':>7} {'added p50':>9} {'p99':>7}")
-    for kind in dict.fromkeys(k for k, _ in timings):
+    kinds = [k for k in dict.fromkeys(k for k, _ in timings) if k != "all requests"] + ["all requests"]
+    for kind in kinds:
         d, p = timings[(kind, "direct")], timings[(kind, "proxied")]
         d50, d99, p50, p99 = percentile(d, .5), percentile(d, .99), percentile(p, .5), percentile(p, .99)
         print(f"{kind:28} {d50:10.2f} {d99:7.2f} {p50:11.2f} {p99:7.2f} {p50 - d50:9.2f} {p99 - d99:7.2f}")
