@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-server",
         description="Stateful mock of the Garuda and Flightsayer APIs, both on one port at their real paths.",
+        epilog="mock-server proxy --upstream URL [--strict]: a validating proxy in front of a real backend "
+               "(mock-server proxy --help).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8080, help="port to bind (default: %(default)s)")
@@ -94,6 +96,11 @@ def control_line(base_url: str, access: ControlAccess | None) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        from mock_server.proxy.cli import main as proxy_main  # only the proxy needs openapi-core loaded
+
+        return proxy_main(argv[1:])
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     state = MockState.load(args.fixtures, flights=args.flights, seed=args.seed)

@@ -54,3 +54,9 @@ def test_seed_and_flight_count_options_change_the_generated_flights() -> None:
     count, _ = first_id("--flights", "50", "--seed", "1")
     assert count == 50
     assert first_id("--flights", "50", "--seed", "1") == first_id("--flights", "50", "--seed", "1")
+
+
+def test_proxy_is_a_subcommand_of_the_same_cli() -> None:
+    output = subprocess.run([sys.executable, "-m", "mock_server", "proxy", "--help"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "--upstream" in output and "--strict" in output
