@@ -6,22 +6,25 @@ subclasses turn both into :class:`FieldProblem`, which the error handler renders
 
 from __future__ import annotations
 
+import copy
 import hashlib
+import ipaddress
 import json
+import re
 from collections import OrderedDict
 from typing import Any
 from urllib.parse import parse_qsl
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import NonConformingResponseBody
-from connexion.json_schema import Draft4ResponseValidator, format_error_with_path
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, format_error_with_path
 from connexion.validators import (
     VALIDATOR_MAP,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
     ParameterValidator,
 )
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from jsonschema.exceptions import best_match
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import Receive, Scope
@@ -30,6 +33,45 @@ from mock_server.errors import ApiError, FieldProblem
 
 # Spec schemas may carry a human message for any failure inside them (e.g. "Enter a valid URL.").
 MESSAGE_KEY = "x-error-message"
+
+# RFC 3986's URI grammar. jsonschema checks ``format: uri`` only when the optional rfc3987 package is installed, so
+# without this the mock accepted (and stored, and sent back) targets with control or non-ASCII characters that
+# clients' validators reject.
+_UNRESERVED_SUB = r"A-Za-z0-9\-._~!$&'()*+,;="
+_PCT = r"%[0-9A-Fa-f]{2}"
+_PCHAR = rf"(?:[{_UNRESERVED_SUB}:@]|{_PCT})"
+_URI = re.compile(
+    rf"[A-Za-z][A-Za-z0-9+.\-]*:"  # scheme
+    rf"(?://(?:(?:[{_UNRESERVED_SUB}:]|{_PCT})*@)?"  # userinfo
+    rf"(?P<host>\[(?P<literal>[^\]/]*)\]|(?:[{_UNRESERVED_SUB}]|{_PCT})*)(?::[0-9]*)?"  # host, port
+    rf"(?:/{_PCHAR}*)*"  # path-abempty
+    rf"|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"  # path-absolute, path-rootless, path-empty
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?"  # query, fragment
+)
+_IP_FUTURE = re.compile(rf"v[0-9A-Fa-f]+\.[{_UNRESERVED_SUB}:]+")
+
+
+def is_uri(value: object) -> bool:
+    """True for an RFC 3986 URI (non-strings pass: the ``type`` keyword judges them)."""
+    if not isinstance(value, str):
+        return True
+    match = _URI.fullmatch(value)
+    if match is None:
+        return False
+    literal = match.group("literal")
+    if literal is None:
+        return True
+    if _IP_FUTURE.fullmatch(literal):
+        return True
+    try:
+        ipaddress.IPv6Address(literal)
+    except ValueError:
+        return False
+    return True
+
+
+FORMAT_CHECKER: FormatChecker = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
+FORMAT_CHECKER.checks("uri")(is_uri)
 
 
 def _describe(error: ValidationError) -> tuple[str | None, str]:
@@ -49,6 +91,10 @@ def _describe(error: ValidationError) -> tuple[str | None, str]:
 
 
 class FieldJSONBodyValidator(JSONRequestBodyValidator):
+    @property
+    def _validator(self) -> Draft4RequestValidator:
+        return Draft4RequestValidator(self._schema, format_checker=FORMAT_CHECKER)
+
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         headers = Headers(scope=scope)
         chunked = "content-length" not in headers and "chunked" in headers.get("transfer-encoding", "").lower()
@@ -107,7 +153,7 @@ def _parameter_validator(schema: dict) -> Draft4Validator:
     # Connexion deep-copies the schema and builds a validator on every request; the schemas never change.
     validator = _PARAMETER_VALIDATORS.get(id(schema))
     if validator is None:
-        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        validator = Draft4Validator(schema, format_checker=FORMAT_CHECKER)
         _PARAMETER_VALIDATORS[id(schema)] = validator
     return validator
 
@@ -161,7 +207,7 @@ class RememberingResponseValidator(JSONResponseBodyValidator):
             return
         validator = self._validators.get(id(self._schema))
         if validator is None:
-            validator = Draft4ResponseValidator(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+            validator = Draft4ResponseValidator(self._schema, format_checker=FORMAT_CHECKER)
             self._validators[id(self._schema)] = validator
         try:
             validator.validate(super()._parse(iter([body])))

@@ -49,7 +49,7 @@ def test_the_state_file_restores_everything_losslessly(tmp_path: Path) -> None:
         httpx.post(f"{base}{SESSIONS}", headers=GARUDA, json=new_session())
         flight = httpx.get(f"{base}/flights/v1/search", params={"limit": 1}, headers=ALICE).json()["results"][0][
             "flight"]["id"]
-        httpx.put(f"{base}/subscriptions/{flight}", headers=ALICE, json={"target": "http://e.com/ünïcode?q=1"})
+        httpx.put(f"{base}/subscriptions/{flight}", headers=ALICE, json={"target": "http://e.com/%C3%BCn%C3%AFcode?q=1&r=%20"})
         exported = httpx.get(f"{base}/_mock/state").json()
         process.terminate()
         assert process.wait(timeout=10) in (0, -signal.SIGTERM)  # uvicorn re-raises the signal
