@@ -19,7 +19,7 @@ from tests.mock.conftest import ALICE, GARUDA
 from tests.mock.live_server import running_mock
 from tests.robustness.servers import rss_kib
 
-FLOOD = int(os.environ.get("ROBUSTNESS_FLOOD_REQUESTS", "2000"))
+FLOOD = int(os.environ.get("ROBUSTNESS_FLOOD_REQUESTS", "1000"))
 JOURNAL_SIZE = 200
 GROSS_GROWTH_KIB = 150 * 1024
 
