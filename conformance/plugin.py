@@ -21,6 +21,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="check only this API (repeatable; default: both)")
     group.addoption("--read-only", action="store_true", default=False,
                     help="run only the checks that write nothing to the backend")
+    hooks = parser.getgroup("flight-api-conformance-webhooks", "flight API conformance suite: push notifications")
+    hooks.addoption("--webhook-host", default="127.0.0.1",
+                    help="interface the webhook receiver binds; one the backend can reach (default: %(default)s)")
+    hooks.addoption("--webhook-port", type=int, default=0, help="port of the webhook receiver (default: a free one)")
+    hooks.addoption("--webhook-public-url", default=None, metavar="URL",
+                    help="base URL the backend reaches the receiver at, when not http://HOST:PORT (NAT, containers)")
+    hooks.addoption("--webhook-trigger-cmd", default=None, metavar="CMD",
+                    help="command that changes a flight on the backend, e.g. \"./force.sh {flight_id} {kind}\" "
+                         "(kind: delay or cancellation; {minutes} too); default: the mock's /_mock/ control API")
+    hooks.addoption("--webhook-wait", type=float, default=15.0, metavar="SECONDS",
+                    help="how long a due notification may take to arrive (default: %(default)s)")
+    hooks.addoption("--webhook-final-grace", type=float, default=90.0, metavar="SECONDS",
+                    help="how long after the final notification the subscription may live on (default: %(default)s)")
+    hooks.addoption("--webhook-quiet", type=float, default=2.0, metavar="SECONDS",
+                    help="how long to listen for a notification that must not come, once a later one came "
+                         "(default: %(default)s)")
 
 
 def pytest_configure(config: pytest.Config) -> None:

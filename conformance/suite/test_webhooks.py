@@ -1,0 +1,36 @@
+"""Flightsayer push notifications: every check of conformance/webhooks/checks.py, against a receiver the suite serves
+(``--webhook-host``/``--webhook-port``/``--webhook-public-url``) and a trigger that changes flights (the mock's
+``/_mock/`` control API, or ``--webhook-trigger-cmd``). Without a trigger the checks are skipped, saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from conformance.config import ConformanceConfig
+from conformance.suite.conftest import check_params
+from conformance.target import Target, make_http_client
+from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
+from conformance.webhooks.receiver import serve_receiver
+from conformance.webhooks.trigger import NO_TRIGGER, choose_trigger
+
+
+@pytest.fixture(scope="session")
+def webhook_rig(request: pytest.FixtureRequest, backend: tuple[str, ConformanceConfig]) -> Iterator[WebhookRig]:
+    """The receiver (started only when a webhook check runs) and the trigger; skips every webhook check if there is
+    no way to change a flight."""
+    option = request.config.getoption
+    with make_http_client(backend[0]) as http:
+        trigger = choose_trigger(http, option("webhook_trigger_cmd"))
+        if trigger is None:
+            pytest.skip(NO_TRIGGER)
+        with serve_receiver(option("webhook_host"), option("webhook_port"), option("webhook_public_url")) as receiver:
+            yield WebhookRig(receiver, trigger, wait=option("webhook_wait"), final_grace=option("webhook_final_grace"),
+                             quiet=option("webhook_quiet"))
+
+
+@pytest.mark.parametrize("check", check_params(WEBHOOK_CHECKS, "flightsayer"))
+def test_webhook(check: Callable[..., Any], target: Target, webhook_rig: WebhookRig) -> None:
+    check(target, webhook_rig)

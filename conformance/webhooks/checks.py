@@ -1,0 +1,255 @@
+"""Push-notification scenario checks of Flightsayer, one function each, enforcing the seed:
+
+"When you subscribe to a flight status update, you will receive push notifications whenever the status of the flight
+in question changes, sent to a specified URL ... Note that the flight subscription will be automatically deleted
+sometime after the final POST request is sent to the target URL (this occcurs after the flight lands or is
+cancelled)."
+
+Every check subscribes the config's Flightsayer user to flights it discovers (not departed, not cancelled, never used
+before in this run, not already subscribed by that user), pointing each subscription at its own path of the suite's
+receiver, then changes the flight through the rig's trigger and watches what arrives. Subscriptions are deleted
+afterwards through the target's undo list. They all write, so ``--read-only`` drops them.
+
+"Nothing arrives" cannot be proven by waiting forever, so those checks also change a subscribed *sentinel* flight
+after the one that must stay silent, wait for the sentinel's notification, then ``quiet`` seconds more.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+
+from api_contract import load_spec
+from api_contract.examples import schema_validator
+from conformance.api_clients import FlightsayerClient, flightsayer_client
+from conformance.checks.flightsayer_responses import flight_status_violations
+from conformance.checks.scenario import Mismatch, compact, expect, expect_no_violations, expect_status, json_body
+from conformance.checks.violation import ConformanceFailure, seed_sentence
+from conformance.curl import curl_line
+from conformance.target import Target
+from conformance.webhooks.receiver import Arrival, WebhookReceiver
+from conformance.webhooks.trigger import CANCELLATION, DELAY, Trigger
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+WEBHOOK_CHECKS: list[Callable[..., Any]] = []
+DEFAULT_WAIT = 15.0
+DEFAULT_FINAL_GRACE = 90.0
+DEFAULT_QUIET = 2.0
+POLL_SECONDS = 0.25
+SEARCH_PAGES = 5
+
+_STATUS_SCHEMA: Any = None
+
+
+def status_schema() -> Any:
+    """The spec's FlightStatus validator, built once (loading the spec costs more than a check)."""
+    global _STATUS_SCHEMA
+    if _STATUS_SCHEMA is None:
+        _STATUS_SCHEMA = schema_validator(load_spec("flightsayer"), {"$ref": "#/components/schemas/FlightStatus"})
+    return _STATUS_SCHEMA
+
+
+@dataclass
+class WebhookRig:
+    """What the webhook checks need besides the target: where notifications arrive, how to cause them, how long to
+    wait. ``claimed`` holds every flight a check of this run touched, so no check mistakes another's late
+    notification for its own."""
+
+    receiver: WebhookReceiver
+    trigger: Trigger
+    wait: float = DEFAULT_WAIT
+    final_grace: float = DEFAULT_FINAL_GRACE
+    quiet: float = DEFAULT_QUIET
+    claimed: set[str] = field(default_factory=set)
+
+
+def webhook_check(func: F) -> F:
+    """Mark ``func`` as a webhook check: like ``scenario_check`` (failures name it and quote its seed sentence) but
+    listed in ``WEBHOOK_CHECKS``, since it needs a :class:`WebhookRig` the plain scenario checks do not get."""
+
+    @functools.wraps(func)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except Mismatch as mismatch:
+            curl = curl_line(mismatch.response.request) if mismatch.response is not None else None
+            raise ConformanceFailure(func.__name__, seed_sentence(func), mismatch.expected, mismatch.actual,
+                                     curl) from None
+
+    run.writes = True  # type: ignore[attr-defined]
+    WEBHOOK_CHECKS.append(run)
+    return run  # type: ignore[return-value]
+
+
+# -- helpers -----------------------------------------------------------------------------------------------------
+
+
+def _waiting(status: dict[str, Any]) -> bool:
+    """Not departed and not cancelled: its status can still change, and a delay or cancellation is a change."""
+    realtime = status.get("status") or {}
+    return not realtime.get("cancelled") and (realtime.get("departure") or {}).get("type") != "actual"
+
+
+def fresh_flights(client: FlightsayerClient, rig: WebhookRig, count: int) -> list[str]:
+    """``count`` discovered flights still waiting to depart that no check of this run touched and the user does not
+    subscribe to; claims them. Skips the check when the backend's search does not offer that many."""
+    found: list[str] = []
+    response = client.search(limit=100)
+    for _ in range(SEARCH_PAGES):
+        expect_status(response, 200)
+        body = json_body(response)
+        for status in body.get("results") or []:
+            flight_id = (status.get("flight") or {}).get("id") if isinstance(status, dict) else None
+            if (isinstance(flight_id, str) and _waiting(status) and flight_id not in rig.claimed
+                    and flight_id not in found and client.subscription(flight_id).status_code == 404):
+                found.append(flight_id)
+                if len(found) == count:
+                    rig.claimed.update(found)
+                    return found
+        if not body.get("next"):
+            break
+        response = client.follow(body["next"])
+    pytest.skip(f"the backend's search offered fewer than {count} flights that have not departed, are not "
+                "cancelled and are not subscribed to")
+
+
+def subscribe(client: FlightsayerClient, rig: WebhookRig, flight_id: str, label: str) -> tuple[str, httpx.Response]:
+    """Subscribe ``flight_id`` to a new receiver path; (that path, the PUT's answer, which must be 201)."""
+    path = rig.receiver.new_path(label)
+    response = client.subscribe(flight_id, {"target": rig.receiver.url(path)})
+    expect_status(response, 201)
+    return path, response
+
+
+def at(path: str) -> Callable[[Arrival], bool]:
+    return lambda arrival: arrival.path == path
+
+
+def first_arrival(rig: WebhookRig, path: str, flight_id: str, change: str, subscribed: httpx.Response,
+                  predicate: Callable[[Arrival], bool] | None = None) -> Arrival:
+    """The first POST at ``path`` (matching ``predicate``), or a failure saying nothing came within ``rig.wait``."""
+    wanted = predicate or (lambda arrival: True)
+    arrival = rig.receiver.wait_for(lambda a: a.path == path and wanted(a), rig.wait)
+    if arrival is None:
+        others = [(a.flight_id, a.text[:80]) for a in rig.receiver.received(at(path))]
+        expect(False, f"a POST to {rig.receiver.url(path)} within {rig.wait:g} s of the {change} of {flight_id}",
+               f"nothing{' matching; got ' + repr(others) if others else ''}", subscribed)
+    assert arrival is not None
+    return arrival
+
+
+def settle(rig: WebhookRig, sentinel_path: str, sentinel_id: str, subscribed: httpx.Response) -> None:
+    """Wait for the sentinel's notification, then ``quiet`` seconds: whatever was due has had its chance."""
+    first_arrival(rig, sentinel_path, sentinel_id, "delay (a sentinel, changed last)", subscribed)
+    time.sleep(rig.quiet)
+
+
+# -- checks ------------------------------------------------------------------------------------------------------
+
+
+@webhook_check
+def notification_arrives_when_status_changes(target: Target, rig: WebhookRig) -> None:
+    """"When you subscribe to a flight status update, you will receive push notifications whenever the status of the
+    flight in question changes, sent to a specified URL": after a change of a subscribed flight, a POST reaches the
+    subscription's target within the wait (``--webhook-wait``).
+    """
+    client = flightsayer_client(target)
+    (flight_id,) = fresh_flights(client, rig, 1)
+    path, subscribed = subscribe(client, rig, flight_id, "arrives")
+    rig.trigger(flight_id, DELAY)
+    first_arrival(rig, path, flight_id, DELAY, subscribed)
+
+
+@webhook_check
+def notification_is_that_flights_valid_status(target: Target, rig: WebhookRig) -> None:
+    """"you will receive push notifications whenever the status of the flight in question changes": what is POSTed
+    is a FlightStatus of the spec, passes every per-response check, is of the subscribed flight, and is that flight's
+    status after the change, exactly as the status endpoint then answers it.
+    """
+    client = flightsayer_client(target)
+    (flight_id,) = fresh_flights(client, rig, 1)
+    path, subscribed = subscribe(client, rig, flight_id, "valid-status")
+    rig.trigger(flight_id, DELAY)
+    first_arrival(rig, path, flight_id, DELAY, subscribed)
+    time.sleep(rig.quiet)  # the last notification is the one the status endpoint must agree with
+    arrivals = rig.receiver.received(at(path))
+    for arrival in arrivals:
+        expect(isinstance(arrival.body, dict), "a JSON FlightStatus object as the POST body", arrival.text[:300],
+               subscribed)
+        errors = sorted(status_schema().iter_errors(arrival.body), key=lambda e: list(e.absolute_path))
+        expect(not errors, "a body valid against the spec's FlightStatus",
+               "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}" for e in errors[:3]),
+               subscribed)
+        expect_no_violations(flight_status_violations(arrival.body), subscribed)
+        expect(arrival.flight_id == flight_id, f"flight.id {flight_id}, the subscribed flight", arrival.flight_id,
+               subscribed)
+    status = client.status(flight_id)
+    expect_status(status, 200)
+    expect(arrivals[-1].body == json_body(status), f"the last notification equal to the status endpoint's answer "
+           f"{compact(json_body(status))[:400]}", compact(arrivals[-1].body)[:400], status)
+
+
+@webhook_check
+def nothing_arrives_for_unsubscribed_flights(target: Target, rig: WebhookRig) -> None:
+    """"push notifications whenever the status of the flight in question changes": a change of a flight nobody of
+    this run subscribed to sends nothing to any of this run's targets, while a subscribed flight's change does.
+    """
+    client = flightsayer_client(target)
+    silent, sentinel = fresh_flights(client, rig, 2)
+    sentinel_path, subscribed = subscribe(client, rig, sentinel, "unsubscribed-sentinel")
+    rig.trigger(silent, DELAY)
+    rig.trigger(sentinel, DELAY)
+    settle(rig, sentinel_path, sentinel, subscribed)
+    stray = rig.receiver.received(lambda arrival: arrival.flight_id == silent)
+    expect(not stray, f"no POST carrying {silent}, which nobody of this run subscribed to",
+           [(arrival.path, arrival.flight_id) for arrival in stray], subscribed)
+
+
+@webhook_check
+def nothing_arrives_after_delete(target: Target, rig: WebhookRig) -> None:
+    """"When you subscribe to a flight status update, you will receive push notifications": only while subscribed;
+    after DELETE of the subscription, a change of its flight sends nothing to its target.
+    """
+    client = flightsayer_client(target)
+    deleted, sentinel = fresh_flights(client, rig, 2)
+    path, _ = subscribe(client, rig, deleted, "deleted")
+    sentinel_path, sentinel_subscribed = subscribe(client, rig, sentinel, "deleted-sentinel")
+    removed = client.unsubscribe(deleted)
+    expect_status(removed, 204, 200)
+    rig.trigger(deleted, DELAY)
+    rig.trigger(sentinel, DELAY)
+    settle(rig, sentinel_path, sentinel, sentinel_subscribed)
+    stray = rig.receiver.received(lambda arrival: arrival.path == path or arrival.flight_id == deleted)
+    expect(not stray, f"nothing at {rig.receiver.url(path)} after the subscription to {deleted} was deleted",
+           [(arrival.path, arrival.flight_id) for arrival in stray], removed)
+
+
+@webhook_check
+def subscription_is_gone_after_final_notification(target: Target, rig: WebhookRig) -> None:
+    """"Note that the flight subscription will be automatically deleted sometime after the final POST request is sent
+    to the target URL (this occcurs after the flight lands or is cancelled)": cancelling a subscribed flight POSTs
+    its cancelled status, and then the subscription answers 404 within ``--webhook-final-grace`` seconds.
+    """
+    client = flightsayer_client(target)
+    (flight_id,) = fresh_flights(client, rig, 1)
+    path, subscribed = subscribe(client, rig, flight_id, "final")
+    rig.trigger(flight_id, CANCELLATION)
+    final = first_arrival(rig, path, flight_id, CANCELLATION, subscribed,
+                          lambda arrival: isinstance(arrival.body, dict)
+                          and (arrival.body.get("status") or {}).get("cancelled") is True)
+    deadline = final.at + rig.final_grace
+    while True:
+        response = client.subscription(flight_id)
+        if response.status_code == 404:
+            return
+        expect(time.monotonic() < deadline, f"GET of the subscription answers 404 within {rig.final_grace:g} s "
+               "(--webhook-final-grace) of the final notification", f"HTTP {response.status_code} still",
+               response)
+        time.sleep(POLL_SECONDS)
