@@ -1,0 +1,205 @@
+"""Every push-notification check passes against the mock (delivery worker running, short grace) and fails against
+each broken variant that breaks what it checks.
+
+The variants break the mock in-process: a switch stands in for the delivery worker's ``notify`` among the
+simulator's listeners (so a variant can drop, rewrite or misroute what is pushed), the worker's grace can be made
+endless, and the breaking middleware can make DELETE lie. One mock serves every test, reset before each; each test
+gets its own receiver, so a late POST of an earlier test cannot land in a later one's.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from conformance.checks.violation import ConformanceFailure
+from conformance.config import ConformanceConfig
+from conformance.target import Target, make_http_client
+from conformance.webhooks import checks as wc
+from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
+from conformance.webhooks.receiver import serve_receiver
+from conformance.webhooks.trigger import MockControlTrigger
+from mock_server.app import MockApp, create_app
+from mock_server.webhooks.worker import is_final
+from tests.conformance.breakage import NO_BREAKAGE, Breakage, BreakingMiddleware, Exchange
+from tests.serving import serving
+
+GRACE = 0.3  # the mock's: seconds from the final POST to the subscription's deletion
+WAIT, FINAL_GRACE, QUIET = 3.0, 3.0, 0.4  # the checks': generous for an in-process mock, short for a failing run
+
+Notify = Callable[[str, Mapping[str, Any]], None]
+Forward = Callable[[Notify, str, Mapping[str, Any]], None]
+
+
+def forward(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+    notify(flight_id, status)
+
+
+@dataclass
+class Mock:
+    """The served mock, and the switch between its simulator and its delivery worker."""
+
+    app: MockApp
+    breaking: BreakingMiddleware
+    base_url: str
+    forward: Forward = forward
+
+    def notify(self, flight_id: str, status: Mapping[str, Any]) -> None:
+        self.forward(self.app.simulation.worker.notify, flight_id, status)
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[Mock]:
+    app = create_app(webhook_grace_seconds=GRACE)
+    breaking = BreakingMiddleware(app)
+    simulator = app.simulation.simulator
+    with serving(breaking, lifespan="on") as base_url:  # the lifespan starts the delivery worker
+        served = Mock(app, breaking, base_url)
+        simulator.remove_listener(app.simulation.worker.notify)
+        simulator.add_listener(served.notify)
+        yield served
+
+
+@pytest.fixture
+def webhook_target(mock: Mock) -> Iterator[tuple[Target, WebhookRig]]:
+    """A target and rig on the mock reset to its fixtures, with a receiver of its own; the variant is undone after."""
+    mock.app.state.reset()
+    grace = mock.app.simulation.worker.grace
+    with make_http_client(mock.base_url) as http, serve_receiver() as receiver:
+        target = Target(mock.base_url, ConformanceConfig(mock.app.state.conformance_config()), http)
+        yield target, WebhookRig(receiver, MockControlTrigger(http), wait=WAIT, final_grace=FINAL_GRACE, quiet=QUIET)
+        mock.forward, mock.breaking.breakage = forward, NO_BREAKAGE
+        mock.app.simulation.worker.grace = grace
+        target.clean_up()
+
+
+# -- the broken variants -----------------------------------------------------------------------------------------
+
+
+def _rewritten(change: Callable[[dict[str, Any]], None]) -> Forward:
+    def send(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        body = copy.deepcopy(dict(status))
+        change(body)
+        notify(flight_id, body)
+    return send
+
+
+def _never_sends(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+    return None
+
+
+def _schema_breaking(body: dict[str, Any]) -> None:
+    body["prediction"]["delay_index"] = "high"
+
+
+def _not_the_status(body: dict[str, Any]) -> None:
+    body["historical_performance"]["samples"] += 1
+
+
+def _variants(mock: Mock) -> dict[str, Callable[[], None]]:
+    """name -> how to break the running mock that way (undone by the fixture)."""
+    store = lambda: mock.app.state.subscriptions  # noqa: E731 - the store a reset put in place
+
+    def every_subscriber_hears_every_flight(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        notify(flight_id, status)
+        for other in {row["flight_id"] for row in store().export()} - {flight_id}:
+            notify(other, status)
+
+    def another_flights_status(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        catalog = mock.app.state.catalog
+        other = next(other for other in catalog.flight_ids() if other != flight_id)
+        notify(flight_id, catalog.status(other) or {})
+
+    def final_never_sent(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        if not is_final(status):
+            notify(flight_id, status)
+
+    def deleted_before_final_sent(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        if is_final(status):
+            for subscription in store().subscribers(flight_id):
+                store().delete(subscription.username, flight_id)
+        notify(flight_id, status)
+
+    def use(forwarding: Forward) -> Callable[[], None]:
+        return lambda: setattr(mock, "forward", forwarding)
+
+    def lying_delete() -> None:
+        def answer(x: Exchange) -> None:
+            if lied.pop(id(x), False):
+                x.status, x.response = 204, None
+
+        def request(x: Exchange) -> None:
+            if x.method == "DELETE" and x.path.startswith("/subscriptions/"):
+                x.method = "GET"
+                lied[id(x)] = True
+
+        lied: dict[int, bool] = {}
+        mock.breaking.breakage = Breakage("DELETE answers 204 but keeps the subscription", request, answer)
+
+    def endless_grace() -> None:
+        mock.app.simulation.worker.grace = 3600.0
+
+    return {
+        "the delivery worker never sends": use(_never_sends),
+        "notifications carry another flight's status": use(another_flights_status),
+        "notifications break the FlightStatus schema": use(_rewritten(_schema_breaking)),
+        "notifications differ from the status endpoint's answer": use(_rewritten(_not_the_status)),
+        "every subscriber hears every flight's change": use(every_subscriber_hears_every_flight),
+        "DELETE answers 204 but keeps the subscription": lying_delete,
+        "the final notification is never sent": use(final_never_sent),
+        "the subscription is deleted before its final notification is sent": use(deleted_before_final_sent),
+        "subscriptions are never deleted after the final notification": endless_grace,
+    }
+
+
+# variant -> (the checks that must fail against it, words of the failure's "expected" that say it failed for that)
+CAUGHT_BY: dict[str, tuple[list[Callable[..., Any]], str]] = {
+    "the delivery worker never sends": ([wc.notification_arrives_when_status_changes,
+                                         wc.notification_is_that_flights_valid_status,
+                                         wc.subscription_is_gone_after_final_notification], "a POST to"),
+    "notifications carry another flight's status": ([wc.notification_is_that_flights_valid_status],
+                                                    "the subscribed flight"),
+    "notifications break the FlightStatus schema": ([wc.notification_is_that_flights_valid_status],
+                                                    "valid against the spec's FlightStatus"),
+    "notifications differ from the status endpoint's answer": ([wc.notification_is_that_flights_valid_status],
+                                                               "equal to the status endpoint's answer"),
+    "every subscriber hears every flight's change": ([wc.nothing_arrives_for_unsubscribed_flights],
+                                                     "which nobody of this run subscribed to"),
+    "DELETE answers 204 but keeps the subscription": ([wc.nothing_arrives_after_delete],
+                                                      "after the subscription to"),
+    "the final notification is never sent": ([wc.subscription_is_gone_after_final_notification], "a POST to"),
+    "the subscription is deleted before its final notification is sent": (
+        [wc.subscription_is_gone_after_final_notification], "a POST to"),
+    "subscriptions are never deleted after the final notification": (
+        [wc.subscription_is_gone_after_final_notification], "answers 404 within"),
+}
+CASES = [pytest.param(name, check, id=f"{check.__name__}-fails-when-{name.replace(' ', '-')}")
+         for name, (checks, _why) in CAUGHT_BY.items() for check in checks]
+
+
+@pytest.mark.parametrize("check", WEBHOOK_CHECKS, ids=lambda check: check.__name__)
+def test_webhook_check_passes_against_the_mock(check: Callable[..., Any],
+                                               webhook_target: tuple[Target, WebhookRig]) -> None:
+    check(*webhook_target)
+
+
+@pytest.mark.parametrize(("variant", "check"), CASES)
+def test_webhook_check_fails_against_broken_mock(variant: str, check: Callable[..., Any], mock: Mock,
+                                                 webhook_target: tuple[Target, WebhookRig]) -> None:
+    _variants(mock)[variant]()
+    with pytest.raises(ConformanceFailure) as failure:
+        check(*webhook_target)
+    message = str(failure.value)
+    assert f"check:    {check.__name__}" in message and "seed:     \"" in message
+    expected = next(line for line in message.splitlines() if line.startswith("expected:"))
+    assert CAUGHT_BY[variant][1] in expected, message
+
+
+def test_every_webhook_check_is_caught_by_some_broken_variant(mock: Mock) -> None:
+    assert set(CAUGHT_BY) == set(_variants(mock))
+    assert {check.__name__ for checks, _why in CAUGHT_BY.values() for check in checks} == \
+        {check.__name__ for check in WEBHOOK_CHECKS}
