@@ -10,8 +10,10 @@ gets its own receiver, so a late POST of an earlier test cannot land in a later 
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from conformance.target import Target, make_http_client
 from conformance.webhooks import checks as wc
 from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
 from conformance.webhooks.receiver import serve_receiver
-from conformance.webhooks.trigger import MockControlTrigger
+from conformance.webhooks.trigger import NO_TRIGGER, CommandTrigger, MockControlTrigger, TriggerFailed, choose_trigger
 from mock_server.app import MockApp, create_app
 from mock_server.webhooks.worker import is_final
 from tests.conformance.breakage import NO_BREAKAGE, Breakage, BreakingMiddleware, Exchange
@@ -203,3 +205,19 @@ def test_every_webhook_check_is_caught_by_some_broken_variant(mock: Mock) -> Non
     assert set(CAUGHT_BY) == set(_variants(mock))
     assert {check.__name__ for checks, _why in CAUGHT_BY.values() for check in checks} == \
         {check.__name__ for check in WEBHOOK_CHECKS}
+
+
+def test_without_mock_control_or_command_there_is_no_trigger_and_the_reason_names_both() -> None:
+    with serve_receiver() as not_a_mock, make_http_client(not_a_mock.public_url) as http:  # 404 to everything
+        assert choose_trigger(http, None) is None
+        assert isinstance(choose_trigger(http, "true {flight_id} {kind}"), CommandTrigger)
+    assert "--webhook-trigger-cmd" in NO_TRIGGER and "/_mock/" in NO_TRIGGER
+
+
+def test_the_trigger_command_gets_the_flight_and_kind_as_arguments_and_a_failure_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "args"
+    script = f"import sys, pathlib; pathlib.Path({str(out)!r}).write_text(' '.join(sys.argv[1:]))"
+    CommandTrigger(f"{sys.executable} -c {script!r} {{flight_id}} {{kind}} {{minutes}}")("AA1BOSJFK2601010000", "delay")
+    assert out.read_text() == "AA1BOSJFK2601010000 delay 23"
+    with pytest.raises(TriggerFailed, match="exited 3"):
+        CommandTrigger(f"{sys.executable} -c 'raise SystemExit(3)' {{flight_id}}")("AA1BOSJFK2601010000", "delay")
