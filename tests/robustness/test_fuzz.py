@@ -1,8 +1,8 @@
 """Upstream ``schemathesis run`` with every check on, both specs, against a real mock: no failure and no 5xx.
 
 The budget is ``ROBUSTNESS_FUZZ_EXAMPLES`` (examples per operation; small by default so the suite stays quick).
-``ROBUSTNESS_FUZZ_EXAMPLES=1000`` sends well over 10 000 requests. Requests and 5xx are counted from schemathesis's
-HAR report, and cross-checked with the mock's own request journal.
+``ROBUSTNESS_FUZZ_EXAMPLES=1000`` sends about 11 700 requests (7 minutes). Requests and 5xx are counted from
+schemathesis's HAR report, and cross-checked with the mock's own request journal.
 """
 
 from __future__ import annotations
