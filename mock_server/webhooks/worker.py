@@ -46,6 +46,7 @@ DEFAULT_BACKOFF = 0.5
 DEFAULT_BACKOFF_FACTOR = 2.0
 DEFAULT_CONCURRENCY = 64
 CONNECTIONS_PER_CLIENT = 8
+DEFAULT_MAX_PENDING = 100  # per subscription
 DEFAULT_GRACE = 60.0
 USER_AGENT = "flight-api-mock-webhooks"
 _log = logging.getLogger(__name__)
@@ -80,10 +81,13 @@ class DeliveryWorker:
                  timeout: float = DEFAULT_TIMEOUT, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
                  backoff_factor: float = DEFAULT_BACKOFF_FACTOR, concurrency: int = DEFAULT_CONCURRENCY,
                  grace: float = DEFAULT_GRACE, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, max_pending: int = DEFAULT_MAX_PENDING) -> None:
         if attempts < 1 or concurrency < 1 or timeout <= 0 or backoff < 0 or backoff_factor < 1 or grace < 0:
             raise ValueError("need attempts >= 1, concurrency >= 1, timeout > 0, backoff >= 0, backoff_factor >= 1 "
                              "and grace >= 0")
+        if max_pending < 2:
+            raise ValueError("need max_pending >= 2 (one in flight, one waiting)")
+        self.max_pending = max_pending
         self._store = subscriptions if callable(subscriptions) else (lambda: subscriptions)
         self.policy = policy if policy is not None else TargetPolicy()
         self.log = log if log is not None else DeliveryLog()  # an empty log is falsy
@@ -104,6 +108,10 @@ class DeliveryWorker:
         self._slots: asyncio.Semaphore | None = None
 
     # -- public --------------------------------------------------------------------------------------------------
+
+    def pending(self, username: str, flight_id: str) -> int:
+        """Notifications queued for one subscription (the one in flight included)."""
+        return len(self._queues.get((username, flight_id), ()))
 
     def notify(self, flight_id: str, status: Mapping[str, Any]) -> None:
         """Queue a status change of ``flight_id`` for its subscribers; returns at once (never does I/O).
@@ -199,7 +207,14 @@ class DeliveryWorker:
         notification = Notification(dumps(status), is_final(status), queued_at)
         for subscription in subscribers:
             key = (subscription.username, subscription.flight_id)
-            self._queues.setdefault(key, deque()).append(notification)
+            queue = self._queues.setdefault(key, deque())
+            if len(queue) >= self.max_pending:
+                # A target that stays down must not grow memory without bound. The head is in flight; each
+                # notification is the flight's full status, so the oldest one waiting behind it is the one to lose.
+                del queue[1]
+                self.log.record(*key, subscription.target, attempt=0, outcome=DROPPED,
+                                error=f"{self.max_pending} notifications pending; the oldest waiting one dropped")
+            queue.append(notification)
             if key not in self._senders:
                 self._senders[key] = asyncio.create_task(self._send_all(key), name=f"webhook:{key[0]}:{key[1]}")
 

@@ -359,3 +359,33 @@ def test_notify_may_come_from_another_thread(simulator) -> None:
 
         run(from_a_thread())
     assert [r.json() for r in receiver.received] == [status]
+
+
+def test_a_target_that_stays_down_keeps_at_most_max_pending_notifications(simulator) -> None:
+    flight_id, = waiting_flights(simulator, 1)
+    store = SubscriptionStore()
+    store.put("alice", flight_id, "http://127.0.0.1:9/hook")
+    blocked = asyncio.Event()
+
+    async def never_returns(_seconds: float) -> None:
+        await blocked.wait()  # the first failed attempt's backoff never ends: the target stays down
+
+    async def flood() -> tuple[int, list[dict]]:
+        worker = DeliveryWorker(store, attempts=10, sleep=never_returns, grace=0, max_pending=5)
+        await worker.start()
+        try:
+            status = simulator.catalog.status(flight_id)
+            for _ in range(200):
+                worker.notify(flight_id, status)
+                await asyncio.sleep(0)
+            for _ in range(50):  # let the dispatcher fan everything out
+                await asyncio.sleep(0.01)
+            return worker.pending("alice", flight_id), worker.deliveries()
+        finally:
+            blocked.set()
+            await worker.stop()
+
+    pending, log = run(flood())
+    assert pending == 5
+    dropped = [e for e in log if e["outcome"] == "dropped"]
+    assert len(dropped) == 195  # one in flight and four waiting kept; every other one dropped, and logged
