@@ -75,5 +75,6 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen, errors: IO[str
 def running_bundled_mock() -> Iterator[tuple[str, ConformanceConfig]]:
     """Yield (base URL, config) of the bundled mock, started for the run and stopped afterwards."""
     config = bundled_config()
-    with running_mock_process() as (base_url, _process):
+    # A short grace: the suite waits for a finished flight's subscription to go, and the bundled mock is its own.
+    with running_mock_process(["--webhook-grace-seconds", "1"]) as (base_url, _process):
         yield base_url, config

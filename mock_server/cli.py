@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clock-speed", type=float, default=0.0,
                         help="simulated seconds per real second: 0 manual (default; POST /_mock/clock moves it), "
                              "1 real time, 60 one simulated hour per minute")
+    parser.add_argument("--webhook-grace-seconds", type=float, default=60.0,
+                        help="how long after a flight's final notification its subscriptions are deleted "
+                             "(default: %(default)s)")
     parser.add_argument("--webhook-allow", action="append", default=None, metavar="RULES",
                         help="which push-notification targets may be called, first match wins, comma-separated, "
                              "repeatable: a CIDR or IP, a host, .domain; ! denies, * matches all (default: "
@@ -114,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"mock-server: {exc}", file=sys.stderr)
             return 2
     app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size,
-                     clock_speed=args.clock_speed, webhook_allow=args.webhook_allow)
+                     clock_speed=args.clock_speed, webhook_allow=args.webhook_allow,
+                     webhook_grace_seconds=args.webhook_grace_seconds)
     try:
         app.control.access = ControlAccess(enabled=not args.no_control, token=args.control_token)
     except ValueError as exc:
