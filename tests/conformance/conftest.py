@@ -16,7 +16,8 @@ from tests.serving import serving
 
 @pytest.fixture(scope="session")
 def mock_app() -> MockApp:
-    return create_app()
+    # A short grace, as the bundled mock has, so the webhook checks need not wait a minute for a deletion.
+    return create_app(webhook_grace_seconds=1)
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +32,8 @@ def breaking(mock_app: MockApp) -> BreakingMiddleware:
 
 @pytest.fixture(scope="session")
 def broken_base_url(breaking: BreakingMiddleware) -> Iterator[str]:
-    with serving(breaking) as base_url:
+    # Lifespan on: the mock's delivery worker must run for the push-notification checks.
+    with serving(breaking, lifespan="on") as base_url:
         yield base_url
 
 
