@@ -57,6 +57,11 @@ def compact(value: Any) -> str:
 
 def scenario_check(func: F) -> F:
     """Mark ``func`` as a scenario check; its failures name it and quote its docstring's seed sentence."""
+    return registered_check(func, SCENARIO_CHECKS)
+
+
+def registered_check(func: F, registry: list[Any]) -> F:
+    """Wrap ``func`` so a :class:`Mismatch` becomes a :class:`ConformanceFailure`, and list it in ``registry``."""
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
@@ -68,7 +73,7 @@ def scenario_check(func: F) -> F:
                                      curl) from None
 
     run.writes = True  # type: ignore[attr-defined]
-    SCENARIO_CHECKS.append(run)
+    registry.append(run)
     return run  # type: ignore[return-value]
 
 

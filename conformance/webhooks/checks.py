@@ -16,7 +16,6 @@ after the one that must stay silent, wait for the sentinel's notification, then 
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,9 +28,14 @@ from api_contract import load_spec
 from api_contract.examples import schema_validator
 from conformance.api_clients import FlightsayerClient, flightsayer_client
 from conformance.checks.flightsayer_responses import flight_status_violations
-from conformance.checks.scenario import Mismatch, compact, expect, expect_no_violations, expect_status, json_body
-from conformance.checks.violation import ConformanceFailure, seed_sentence
-from conformance.curl import curl_line
+from conformance.checks.scenario import (
+    compact,
+    expect,
+    expect_no_violations,
+    expect_status,
+    json_body,
+    registered_check,
+)
 from conformance.target import Target
 from conformance.webhooks.receiver import Arrival, WebhookReceiver
 from conformance.webhooks.trigger import CANCELLATION, DELAY, Trigger
@@ -73,19 +77,7 @@ class WebhookRig:
 def webhook_check(func: F) -> F:
     """Mark ``func`` as a webhook check: like ``scenario_check`` (failures name it and quote its seed sentence) but
     listed in ``WEBHOOK_CHECKS``, since it needs a :class:`WebhookRig` the plain scenario checks do not get."""
-
-    @functools.wraps(func)
-    def run(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except Mismatch as mismatch:
-            curl = curl_line(mismatch.response.request) if mismatch.response is not None else None
-            raise ConformanceFailure(func.__name__, seed_sentence(func), mismatch.expected, mismatch.actual,
-                                     curl) from None
-
-    run.writes = True  # type: ignore[attr-defined]
-    WEBHOOK_CHECKS.append(run)
-    return run  # type: ignore[return-value]
+    return registered_check(func, WEBHOOK_CHECKS)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
