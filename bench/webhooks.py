@@ -40,18 +40,14 @@ BOUND = 120.0
 def serve(fd: int) -> None:
     """The receiver process: 204 to every POST, its arrival time kept; GET /stats answers them all as JSON."""
     import uvicorn
+    from starlette.requests import Request
 
     arrivals: list[tuple[float, str]] = []
 
     async def app(scope, receive, send) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await Request(scope, receive).body()
         if scope["method"] == "GET":
             payload = json.dumps(arrivals).encode()
             await send({"type": "http.response.start", "status": 200,

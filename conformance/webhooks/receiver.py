@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 STARTUP_SECONDS = 20.0
@@ -91,12 +92,7 @@ class WebhookReceiver:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        raw = b""
-        while True:
-            message = await receive()
-            raw += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        raw = await Request(scope, receive).body()
         recorded = scope["method"] == "POST" and self.ours(scope["path"])
         if recorded:
             self._record(scope["path"], raw)

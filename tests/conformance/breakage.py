@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -48,12 +49,7 @@ class BreakingMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        raw = b""
-        while True:
-            message = await receive()
-            raw += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        raw = await Request(scope, receive).body()
         exchange = Exchange(
             method=scope["method"], path=scope["path"],
             query=dict(parse_qsl(scope["query_string"].decode(), keep_blank_values=True)),

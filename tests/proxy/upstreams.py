@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 
@@ -40,12 +41,7 @@ class CannedUpstream:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await Request(scope, receive).body()
         self.received.append(Received(scope["method"], scope["path"], scope["query_string"].decode(),
                                       [(k.decode().lower(), v.decode()) for k, v in scope["headers"]], body))
         length = [(b"content-length", str(len(self.body)).encode())]
