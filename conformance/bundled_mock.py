@@ -16,6 +16,7 @@ import httpx
 from conformance.config import ConformanceConfig
 
 STARTUP_SECONDS = 60.0
+READY_PATH = "/v2/openapi.json"
 
 
 def free_port() -> int:
@@ -33,7 +34,8 @@ def bundled_config() -> ConformanceConfig:
 @contextmanager
 def running_mock_process(args: Sequence[str] = (), *, stdout: int = subprocess.DEVNULL,
                          timeout: float = STARTUP_SECONDS) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Yield (base URL, process) once the mock's ``GET /_mock/health`` answers 200; stop it by its PID afterwards."""
+    """Yield (base URL, process) once the mock serves its Garuda spec; stop it by its PID afterwards (unless the caller
+    already stopped it). The spec route answers whatever the flags, even with the control API switched off."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     # A file, not a pipe: nobody reads stderr while the mock runs, and a full pipe would block the server.
@@ -44,7 +46,8 @@ def running_mock_process(args: Sequence[str] = (), *, stdout: int = subprocess.D
             _wait_until_healthy(base_url, process, errors, timeout)
             yield base_url, process
         finally:
-            process.terminate()
+            if process.poll() is None:
+                process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
@@ -59,15 +62,15 @@ def _wait_until_healthy(base_url: str, process: subprocess.Popen, errors: IO[str
             errors.seek(0)
             raise RuntimeError(f"the mock exited with {process.returncode}:\n{errors.read()[-4000:]}")
         try:
-            health = httpx.get(f"{base_url}/_mock/health", timeout=1)
+            ready = httpx.get(f"{base_url}{READY_PATH}", timeout=1)
         except httpx.TransportError:
-            health = None
-        if health is not None and health.status_code == 200:
+            ready = None
+        if ready is not None and ready.status_code == 200:
             return
-        if health is not None:  # the server is up, so waiting longer will not make its health route appear
-            raise RuntimeError(f"the mock answers GET {base_url}/_mock/health with {health.status_code}, not 200")
+        if ready is not None:  # the server is up, so waiting longer will not make the route appear
+            raise RuntimeError(f"the mock answers GET {base_url}{READY_PATH} with {ready.status_code}, not 200")
         if time.monotonic() > deadline:
-            raise TimeoutError(f"the mock did not answer {base_url}/_mock/health in {timeout} s")
+            raise TimeoutError(f"the mock did not answer {base_url}{READY_PATH} in {timeout} s")
         time.sleep(0.05)
 
 
