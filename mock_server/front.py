@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from starlette.routing import BaseRoute, Router
+from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.apis import api_of_path
@@ -42,6 +42,11 @@ class FrontMiddleware:
         self.control = control
         self.app = app
         self.router = Router(routes, redirect_slashes=False, default=app)
+        # Most requests are API calls no front route serves; they skip the router's walk over every route.
+        self._own_paths = frozenset(route.path for route in routes if isinstance(route, Route))
+        self._own_prefixes = tuple(route.path + "/" for route in routes if isinstance(route, Mount))
+        if any("{" in path for path in self._own_paths):
+            raise ValueError("front routes must be plain paths")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -77,7 +82,8 @@ class FrontMiddleware:
             await send(message)
 
         try:
-            await self.router(scope, limited_receive(receive, control.max_body_bytes), send_without_body_type)
+            target = self.router if path in self._own_paths or path.startswith(self._own_prefixes) else self.app
+            await target(scope, limited_receive(receive, control.max_body_bytes), send_without_body_type)
         except BodyTooLarge as too_large:
             # Connexion renders it when its validators read the body; a route outside connexion lets it through.
             if started:

@@ -52,15 +52,25 @@ class RequestJournal:
         if size < 1:
             raise ValueError("journal size must be at least 1")
         self.size = size
-        self._entries: deque[JournalEntry] = deque(maxlen=size)
+        # Raw fields, turned into entries only when read: recording sits on every request's path.
+        self._entries: deque[tuple[Any, ...]] = deque(maxlen=size)
         self._next_id = 1
         self.dropped = 0
 
     def record(self, *, method: str, path: str, query_string: bytes | str, operation: str | None,
                status: int | None, arrived: datetime, latency_ms: float, injected_delay_ms: float = 0.0,
-               fault: str | None = None) -> JournalEntry:
-        entry = JournalEntry(
-            id=self._next_id,
+               fault: str | None = None) -> None:
+        if len(self._entries) == self.size:
+            self.dropped += 1
+        self._entries.append((self._next_id, arrived, method, path, query_string, operation, status, latency_ms,
+                              injected_delay_ms, fault))
+        self._next_id += 1
+
+    @staticmethod
+    def _entry(raw: tuple[Any, ...]) -> JournalEntry:
+        entry_id, arrived, method, path, query_string, operation, status, latency_ms, injected_delay_ms, fault = raw
+        return JournalEntry(
+            id=entry_id,
             time=arrived.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             method=method,
             path=path,
@@ -71,16 +81,11 @@ class RequestJournal:
             injected_delay_ms=round(injected_delay_ms, 3),
             fault=fault,
         )
-        self._next_id += 1
-        if len(self._entries) == self.size:
-            self.dropped += 1
-        self._entries.append(entry)
-        return entry
 
     def entries(self, *, operation: str | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Oldest first; with ``limit``, only the newest ``limit`` of those matching."""
-        found = [e for e in self._entries if operation is None or e.operation == operation]
-        return found[-limit:] if limit is not None else found
+        found = [raw for raw in self._entries if operation is None or raw[5] == operation]
+        return [self._entry(raw) for raw in (found[-limit:] if limit is not None else found)]
 
     def clear(self) -> None:
         self._entries.clear()
