@@ -1,0 +1,114 @@
+"""The compiled response checks judge every body as connexion's own response validation does."""
+
+from __future__ import annotations
+
+import copy
+import json
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from connexion.json_schema import Draft4ResponseValidator
+from connexion.spec import Specification
+
+from api_contract import API_NAMES, load_spec, spec_path
+from api_contract.examples import iter_examples, operations
+from mock_server.response_check import PageCheck, SchemaCheck, json_schema_of
+from mock_server.validation import FORMAT_CHECKER
+
+
+def test_nullable_becomes_null_in_type_and_enum() -> None:
+    schema = {"type": "string", "enum": ["a"], "nullable": True, "x-error-message": "no"}
+    assert json_schema_of(schema) == {"type": ["string", "null"], "enum": ["a", None]}
+    assert json_schema_of({"type": "string"}) == {"type": "string"}
+
+
+def _variants(value: Any) -> Iterator[Any]:
+    """``value`` broken one place at a time: each member removed, or replaced by null, a number, a string, a list."""
+    if isinstance(value, dict):
+        for key in value:
+            yield {k: v for k, v in value.items() if k != key}
+            for replacement in (None, 12345, "not a 2016-06-24T18:30:00Z date", [], 0.5, True):
+                yield {**value, key: replacement}
+            for broken in _variants(value[key]):
+                yield {**value, key: broken}
+    elif isinstance(value, list) and value:
+        for broken in _variants(value[0]):
+            yield [broken, *value[1:]]
+
+
+def _cases() -> Iterator[tuple[str, str, str, Any]]:
+    """(api, operationId, pointer, example) for every 200 example of a GET whose schema is a named one."""
+    for api in API_NAMES:
+        spec = load_spec(api)
+        by_operation = {op["operationId"]: op for _, method, op, _ in operations(spec) if method == "get"}
+        seen: set[str] = set()
+        for example in iter_examples(spec):
+            operation = by_operation.get(example.operation)
+            if operation is None or example.where != "response 200" or example.operation in seen:
+                continue
+            seen.add(example.operation)
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            yield api, example.operation, schema["$ref"], example.value
+
+
+CASES = list(_cases())
+
+
+def _connexion_validator(api: str, operation_id: str) -> Draft4ResponseValidator:
+    """The validator connexion's response validation builds for the operation's 200 answer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        resolved = Specification.load(spec_path(api)).spec
+    for _, method, operation, _ in operations(resolved):
+        if operation.get("operationId") == operation_id and method == "get":
+            schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+            return Draft4ResponseValidator(schema, format_checker=FORMAT_CHECKER)
+    raise LookupError(operation_id)
+
+
+def test_every_get_with_a_200_example_is_covered() -> None:
+    assert {case[1] for case in CASES} >= {"listFlightSessions", "getFlightSession", "getFlightStatus",
+                                           "searchFlights", "getSubscription"}
+
+
+@pytest.mark.parametrize("api, operation_id, pointer, example", CASES, ids=[c[1] for c in CASES])
+def test_a_check_accepts_exactly_what_connexion_accepts(api, operation_id, pointer, example) -> None:
+    spec = load_spec(api)
+    check = PageCheck(spec, pointer) if pointer.endswith("Page") else SchemaCheck(spec, pointer)
+    reference = _connexion_validator(api, operation_id)
+    rejected = 0
+    for variant in [example, *_variants(example)]:
+        expected = reference.is_valid(variant)
+        if isinstance(check, PageCheck):
+            got = check.value_error(variant) is None
+        else:
+            got = check.error(variant) is None
+            assert (check.body_error(json.dumps(variant).encode()) is None) == expected, variant
+        assert got == expected, variant
+        rejected += not expected
+    assert rejected > 10  # the variants did break the contract
+
+
+def test_a_page_is_checked_item_by_item_naming_the_bad_one() -> None:
+    spec = load_spec("flightsayer")
+    example = next(c[3] for c in CASES if c[1] == "searchFlights")
+    check = PageCheck(spec, "#/components/schemas/FlightStatusPage")
+    items = [json.dumps(item).encode() for item in example["results"]]
+    head = {k: v for k, v in example.items() if k != "results"}
+    assert check.error(head, items) is None
+    broken = copy.deepcopy(example["results"][0])
+    broken["prediction"]["delay_index"] = 11
+    assert "results/1" in (check.error(head, [items[0], json.dumps(broken).encode()]) or "")
+    assert check.error({**head, "count": -1}, items) is not None
+
+
+def test_a_remembered_body_does_not_vouch_for_a_changed_one() -> None:
+    spec = load_spec("flightsayer")
+    example = next(c[3] for c in CASES if c[1] == "getFlightStatus")
+    check = SchemaCheck(spec, "#/components/schemas/FlightStatus")
+    assert check.body_error(json.dumps(example).encode()) is None
+    assert check.body_error(json.dumps(example).encode()) is None  # remembered
+    broken = {**example, "flight": None}
+    assert check.body_error(json.dumps(broken).encode()) is not None
