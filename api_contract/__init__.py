@@ -4,6 +4,6 @@ Everything else (the mock, the conformance suite, the tests) reads the contract 
 ever restated in Python.
 """
 
-from api_contract.loading import API_NAMES, load_spec, spec_path
+from api_contract.loading import API_NAMES, load_spec, read_yaml, spec_path
 
-__all__ = ["API_NAMES", "load_spec", "spec_path"]
+__all__ = ["API_NAMES", "load_spec", "read_yaml", "spec_path"]

@@ -26,10 +26,19 @@ def spec_path(api: str) -> Path:
     raise FileNotFoundError(f"spec of {api!r} not found in {_PACKAGED} or {_CHECKOUT}")
 
 
+# libyaml's safe loader when PyYAML was built with it: the same documents, parsed ~10x faster (start-up time).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML file parsed as ``yaml.safe_load`` would."""
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_SAFE_LOADER)
+
+
 @cache
 def _parsed(api: str) -> dict[str, Any]:
-    with spec_path(api).open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(spec_path(api))
 
 
 def load_spec(api: str) -> dict[str, Any]:

@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-import yaml
-
-from api_contract import API_NAMES, load_spec
+from api_contract import API_NAMES, load_spec, read_yaml
 from api_contract.examples import operations
 
 Api = Literal["garuda", "flightsayer"]
@@ -28,8 +26,7 @@ CONTROL_BASE_PATH = "/_mock"
 
 _METHODS: list[tuple[re.Pattern[str], set[str]]] = []
 for _prefix, _spec in [("", load_spec(api)) for api in API_NAMES] + [
-        (CONTROL_BASE_PATH, yaml.safe_load(path.read_text(encoding="utf-8"))) for path in (CONTROL_SPEC,
-                                                                                            SIMULATION_SPEC)]:
+        (CONTROL_BASE_PATH, read_yaml(path)) for path in (CONTROL_SPEC, SIMULATION_SPEC)]:
     _paths: dict[str, set[str]] = {}
     for _path, _method, _, _ in operations(_spec):
         _paths.setdefault(_prefix + _path, set()).add(_method.upper())

@@ -11,12 +11,12 @@ import json
 from functools import cache
 from typing import Any
 
-import yaml
 from connexion.resolver import Resolver
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from api_contract import read_yaml
 from mock_server.apis import CONTROL_BASE_PATH, CONTROL_SPEC, OPERATION_API
 from mock_server.control.latency import LatencyRule
 from mock_server.control.state import ControlState
@@ -30,7 +30,7 @@ SPEC_FILE = CONTROL_SPEC
 
 @cache
 def _parsed() -> dict[str, Any]:
-    spec = yaml.safe_load(SPEC_FILE.read_text(encoding="utf-8"))
+    spec = read_yaml(SPEC_FILE)
     # The operation ids come from the API specs, so the control spec can never name one that does not exist.
     spec["components"]["schemas"]["Operation"]["enum"] = sorted(OPERATION_API)
     return spec
