@@ -18,7 +18,7 @@ from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from api_contract import API_NAMES, spec_path
+from api_contract import API_NAMES, load_spec, read_yaml
 from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
 from mock_server.control import ControlState
@@ -27,6 +27,7 @@ from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.control.simulation_api import SimulationHandlers, simulation_resolver
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
+from mock_server.fast_path import FastPath
 from mock_server.front import FrontMiddleware
 from mock_server.prefer import PreferMiddleware
 from mock_server.resolver import resolver
@@ -56,12 +57,13 @@ class MockApp:
     and tests."""
 
     def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None,
-                 simulation: SimulationService | None = None) -> None:
+                 simulation: SimulationService | None = None, *, fast_path: bool = True) -> None:
         self.connexion_app = connexion_app
         self.state = state
         self.control = control or ControlState()
         self.simulation = simulation or SimulationService(state)
-        self._asgi = FrontMiddleware(TrafficMiddleware(connexion_app, self.control), state,
+        api = FastPath(connexion_app) if fast_path else connexion_app
+        self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
                                      docs_routes() + control_routes(), control=self.control)
 
     async def __call__(self, scope, receive, send) -> None:
@@ -71,7 +73,9 @@ class MockApp:
 def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
                cors_origins: list[str] | None = None, state: MockState | None = None,
                journal_size: int = DEFAULT_SIZE, clock_speed: float = 0.0, webhook_allow: list[str] | None = None,
-               webhook_grace_seconds: float = 60.0) -> MockApp:
+               webhook_grace_seconds: float = 60.0, fast_path: bool = True) -> MockApp:
+    """The mock. ``fast_path=False`` sends every request through connexion (:mod:`mock_server.fast_path` says what
+    the fast path answers itself)."""
     state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
     control = ControlState.with_journal_size(journal_size)
     simulation = SimulationService(state, clock_speed=clock_speed, webhook_allow=webhook_allow,
@@ -90,7 +94,7 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         swagger_ui_options=SwaggerUIOptions(serve_spec=False, swagger_ui=False),
     )
     app.add_api(
-        SIMULATION_SPEC,
+        read_yaml(SIMULATION_SPEC),
         base_path=BASE_PATH,
         name="simulation",
         resolver=simulation_resolver(SimulationHandlers(simulation)),
@@ -101,7 +105,7 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
     )
     for api in API_NAMES:
         app.add_api(
-            spec_path(api),
+            load_spec(api),  # parsed already; connexion would parse the file again, ~10x slower
             base_path="",
             name=api,
             resolver=resolver(),
@@ -121,4 +125,4 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
         allow_headers=["*"],
         expose_headers=["WWW-Authenticate"],
     )
-    return MockApp(app, state, control, simulation)
+    return MockApp(app, state, control, simulation, fast_path=fast_path)

@@ -6,11 +6,14 @@ from datetime import datetime
 from typing import Any
 
 from connexion import request
+from starlette.datastructures import URL
 from starlette.responses import Response
 
 from mock_server.context import caller, state
 from mock_server.errors import ApiError
-from mock_server.flightsayer.pages import page, page_json
+from mock_server.flights.catalog import FlightCatalog
+from mock_server.flightsayer.pages import page, page_head, page_json
+from mock_server.flightsayer.subscriptions import SubscriptionStore
 
 NOT_FOUND = "Not found."
 
@@ -46,10 +49,11 @@ async def get_flight_status(flight_id: str):
     return _json(status)
 
 
-async def search_flights(departure_airport: str | None = None, arrival_airport: str | None = None,
-                         earliest_departure: str | None = None, latest_departure: str | None = None,
-                         limit: int = 50, offset: int = 0):
-    catalog = state().catalog
+def search_page(catalog: FlightCatalog, url: URL, query: list[tuple[str, str]], *,
+                departure_airport: str | None = None, arrival_airport: str | None = None,
+                earliest_departure: str | None = None, latest_departure: str | None = None,
+                limit: int = 50, offset: int = 0) -> tuple[dict[str, Any], list[bytes]]:
+    """The search page's head (count and links) and its results, each a serialised FlightStatus."""
     count, ids = catalog.search(
         departure_airport=departure_airport,
         arrival_airport=arrival_airport,
@@ -58,14 +62,29 @@ async def search_flights(departure_airport: str | None = None, arrival_airport: 
         offset=offset,
         limit=limit,
     )
-    results = (catalog.status_json(flight_id) for flight_id in ids)
-    return _json(page_json(request.url, _query(), count=count, offset=offset, limit=limit, results=results))
+    results = [catalog.status_json(flight_id) or b"null" for flight_id in ids]
+    return page_head(url, query, count=count, offset=offset, limit=limit), results
+
+
+def subscriptions_page(subscriptions: SubscriptionStore, username: str, url: URL, query: list[tuple[str, str]], *,
+                       limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    mine = subscriptions.list(username)
+    results = [s.public() for s in mine[offset:offset + limit]]
+    return page(url, query, count=len(mine), offset=offset, limit=limit, results=results)
+
+
+async def search_flights(departure_airport: str | None = None, arrival_airport: str | None = None,
+                         earliest_departure: str | None = None, latest_departure: str | None = None,
+                         limit: int = 50, offset: int = 0):
+    head, results = search_page(state().catalog, request.url, _query(), departure_airport=departure_airport,
+                                arrival_airport=arrival_airport, earliest_departure=earliest_departure,
+                                latest_departure=latest_departure, limit=limit, offset=offset)
+    return _json(page_json(head, results))
 
 
 async def list_subscriptions(limit: int = 50, offset: int = 0):
-    mine = state().subscriptions.list(caller().tenant)
-    results = [s.public() for s in mine[offset:offset + limit]]
-    return page(request.url, _query(), count=len(mine), offset=offset, limit=limit, results=results), 200
+    return subscriptions_page(state().subscriptions, caller().tenant, request.url, _query(), limit=limit,
+                              offset=offset), 200
 
 
 async def put_subscription(flight_id: str, body: dict[str, Any]):

@@ -28,16 +28,18 @@ def _links(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, l
     }
 
 
+def page_head(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, limit: int) -> dict[str, Any]:
+    """Every field of the DRF page but ``results``: the slice at ``offset`` of ``count`` matches."""
+    return {"count": count, **_links(url, query, count=count, offset=offset, limit=limit)}
+
+
 def page(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, limit: int,
          results: list[Any]) -> dict[str, Any]:
     """The DRF page object for ``results``, the slice at ``offset`` of ``count`` matches."""
-    links = _links(url, query, count=count, offset=offset, limit=limit)
-    return {"count": count, "next": links["next"], "previous": links["previous"], "results": results}
+    return {**page_head(url, query, count=count, offset=offset, limit=limit), "results": results}
 
 
-def page_json(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, limit: int,
-              results: Iterable[bytes]) -> bytes:
-    """The same page as :func:`page`, assembled from results already serialised as JSON."""
-    links = _links(url, query, count=count, offset=offset, limit=limit)
-    head = json.dumps({"count": count, **links}, separators=(",", ":"))[:-1].encode()
-    return head + b',"results":[' + b",".join(results) + b"]}"
+def page_json(head: dict[str, Any], results: Iterable[bytes]) -> bytes:
+    """The page made of ``head`` (from :func:`page_head`) and results already serialised as JSON."""
+    start = json.dumps(head, separators=(",", ":"))[:-1].encode()
+    return start + b',"results":[' + b",".join(results) + b"]}"

@@ -6,7 +6,7 @@ from typing import Any
 
 from mock_server.context import caller, state
 from mock_server.errors import ApiError
-from mock_server.garuda.store import InvalidSession, SessionNotFound
+from mock_server.garuda.store import FlightSessionStore, InvalidSession, SessionNotFound
 
 
 def _ok(data: Any) -> dict[str, Any]:
@@ -21,9 +21,18 @@ def _invalid(exc: InvalidSession) -> ApiError:
     return ApiError(400, exc.message, field=exc.field)
 
 
+def sessions_reply(store: FlightSessionStore, company_id: str, deployment_id: str | None = None,
+                   flight_plan_id: str | None = None) -> dict[str, Any]:
+    return _ok(store.list(company_id, deployment_id=deployment_id, flight_plan_id=flight_plan_id))
+
+
+def session_reply(store: FlightSessionStore, company_id: str, flight_session_id: str) -> dict[str, Any]:
+    """The envelope of one session; ``SessionNotFound`` when the company has no such session."""
+    return _ok(store.get(company_id, flight_session_id))
+
+
 async def list_flight_sessions(deployment_id: str | None = None, flight_plan_id: str | None = None):
-    sessions = state().garuda.list(caller().tenant, deployment_id=deployment_id, flight_plan_id=flight_plan_id)
-    return _ok(sessions), 200
+    return sessions_reply(state().garuda, caller().tenant, deployment_id, flight_plan_id), 200
 
 
 async def create_flight_session(body: dict[str, Any]):
@@ -35,7 +44,7 @@ async def create_flight_session(body: dict[str, Any]):
 
 async def get_flight_session(flight_session_id: str):
     try:
-        return _ok(state().garuda.get(caller().tenant, flight_session_id)), 200
+        return session_reply(state().garuda, caller().tenant, flight_session_id), 200
     except SessionNotFound as exc:
         raise _not_found() from exc
 

@@ -1,0 +1,96 @@
+"""Where a request's time goes, in process: no server, no sockets, just the ASGI app called in a loop.
+
+    python bench/profile_requests.py [--requests 3000] [--profile SCENARIO]
+
+Prints microseconds per request for each read scenario through the mock (fast path on and off) and through the floor
+(a bare Starlette app answering the same bytes), so the app's own cost is seen apart from the server's. With
+``--profile`` it prints cProfile's top functions for one scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+warnings.simplefilter("ignore")
+
+from floor_app import build as build_floor  # noqa: E402
+
+from mock_server.app import create_app  # noqa: E402
+
+GARUDA = [(b"authorization", b"Bearer garuda-demo-token-acme"), (b"x-api-key", b"garuda-demo-key-acme")]
+FLIGHTSAYER = [(b"authorization", b"Token 3918a4f305ac8df7cebe0dbb90526085b233ca3b")]
+
+
+def scope(path: str, headers: list[tuple[bytes, bytes]]) -> dict:
+    path, _, query = path.partition("?")
+    return {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+            "path": path, "raw_path": path.encode(), "query_string": query.encode(), "root_path": "",
+            "headers": [(b"host", b"127.0.0.1"), *headers], "client": ("127.0.0.1", 5000),
+            "server": ("127.0.0.1", 8080)}
+
+
+async def call(app: Callable, request: dict) -> tuple[int, bytes]:
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    await app(dict(request), receive, send)
+    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+
+
+async def per_request_us(app: Callable, request: dict, count: int) -> float:
+    for _ in range(50):
+        await call(app, request)
+    started = time.perf_counter()
+    for _ in range(count):
+        await call(app, request)
+    return (time.perf_counter() - started) / count * 1e6
+
+
+async def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--profile", help="scenario name to profile (e.g. 'status')")
+    args = parser.parse_args(argv)
+    fast, slow = create_app(), create_app(fast_path=False)
+    _, found = await call(fast, scope("/flights/v1/search?limit=1", FLIGHTSAYER))
+    flight_id = found.split(b'"id":"')[1].split(b'"')[0].decode()
+    scenarios = {
+        "Garuda list": scope("/v2/flight_sessions", GARUDA),
+        "status": scope(f"/flights/v1/status/{flight_id}", FLIGHTSAYER),
+        "search": scope("/flights/v1/search?departure_airport=ATL&limit=20", FLIGHTSAYER),
+    }
+    print(f"| scenario | fast path µs | connexion µs | floor µs | ({args.requests} requests in process) |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, request in scenarios.items():
+        status, body = await call(fast, request)
+        assert status == 200, (name, status, body[:200])
+        floor = build_floor(body)
+        figures = [await per_request_us(app, request, args.requests) for app in (fast, slow, floor)]
+        print(f"| {name} | {figures[0]:.0f} | {figures[1]:.0f} | {figures[2]:.0f} | |")
+    if args.profile:
+        request = scenarios[args.profile]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(args.requests):
+            await call(fast, request)
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))

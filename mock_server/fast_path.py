@@ -1,0 +1,293 @@
+"""Reads answered without connexion's per-request machinery, with the same checks and the same answers.
+
+Frontend teams and CI fleets mostly read: list sessions, poll a flight's status, search. Through connexion each read
+crosses about ten middleware layers that rebuild per request what never changes (the route, the parameter schemas, a
+request object, a validator). Here every GET operation of both specs is compiled once into a route, its parameters and
+a reader, and a request is answered in a few dictionary lookups, while keeping what makes the mock the mock:
+
+- authentication, on every request, by the same functions as the connexion path (:mod:`mock_server.auth`);
+- request validation: parameters are parsed and validated by connexion's own URI parser and our parameter validator,
+  once per distinct (operation, path parameters, query string), then remembered;
+- the live state, read per request through the same handler functions;
+- response validation against the spec (:mod:`mock_server.response_check`).
+
+Anything that is not a plain success is handed, untouched, to the full connexion stack, which answers it as it always
+has: failed authentication, invalid parameters, unknown resources, ``HEAD``, a ``Prefer`` header, a CORS ``Origin``,
+a request with a body. So the fast path can only ever answer what the full stack would have answered the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import Any
+
+from connexion.json_schema import resolve_refs
+from connexion.jsonifier import Jsonifier
+from connexion.uri_parsing import OpenAPIURIParser
+from starlette.datastructures import URL, QueryParams
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api_contract import API_NAMES, load_spec
+from api_contract.examples import operations
+from mock_server.apis import OPERATION_API
+from mock_server.auth import AUTHENTICATORS, Principal
+from mock_server.errors import ApiError, FieldProblem
+from mock_server.flightsayer import handlers as flightsayer
+from mock_server.flightsayer.pages import page_json
+from mock_server.garuda import handlers as garuda
+from mock_server.garuda.store import SessionNotFound
+from mock_server.response_check import PageCheck, SchemaCheck
+from mock_server.state import MockState
+from mock_server.validation import FieldParameterValidator
+
+# Connexion's serialiser, so a body is byte for byte what the connexion path sends.
+_JSON = Jsonifier()
+# Request headers that change the answer in ways only the full stack implements.
+_HANDED_ON_HEADERS = frozenset({b"origin", b"prefer", b"transfer-encoding"})
+# What CORSMiddleware adds to a response to a request without Origin.
+_HEADERS = [(b"content-type", b"application/json"), (b"vary", b"Origin")]
+PARSED_QUERIES = 20_000  # distinct (operation, path, query) parses remembered
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request, authenticated and with its parameters validated."""
+
+    state: MockState
+    principal: Principal
+    params: dict[str, Any]
+    scope: Scope
+
+    def url(self) -> URL:
+        return URL(scope=self.scope)
+
+    def query(self) -> list[tuple[str, str]]:
+        return list(QueryParams(self.scope.get("query_string", b"")).multi_items())
+
+
+@dataclass(frozen=True)
+class Json:
+    """A reply to serialise with connexion's serialiser."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A reply already serialised (a flight status from the catalog's cache)."""
+
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page assembled from its head and results already serialised."""
+
+    head: dict[str, Any]
+    results: list[bytes]
+
+
+Reply = Json | Encoded | Page
+Reader = Callable[[Call], Reply | None]  # None: not a plain success; the full stack answers
+
+
+def _list_sessions(call: Call) -> Reply:
+    return Json(garuda.sessions_reply(call.state.garuda, call.principal.tenant, **call.params))
+
+
+def _get_session(call: Call) -> Reply | None:
+    try:
+        return Json(garuda.session_reply(call.state.garuda, call.principal.tenant, **call.params))
+    except SessionNotFound:
+        return None
+
+
+def _flight_status(call: Call) -> Reply | None:
+    body = call.state.catalog.status_json(call.params["flight_id"])
+    return Encoded(body) if body is not None else None
+
+
+def _search(call: Call) -> Reply:
+    return Page(*flightsayer.search_page(call.state.catalog, call.url(), call.query(), **call.params))
+
+
+def _list_subscriptions(call: Call) -> Reply:
+    return Json(flightsayer.subscriptions_page(call.state.subscriptions, call.principal.tenant, call.url(),
+                                               call.query(), **call.params))
+
+
+def _get_subscription(call: Call) -> Reply | None:
+    subscription = call.state.subscriptions.get(call.principal.tenant, call.params["flight_id"])
+    return Json(subscription.public()) if subscription is not None else None
+
+
+READERS: dict[str, Reader] = {
+    "listFlightSessions": _list_sessions,
+    "getFlightSession": _get_session,
+    "getFlightStatus": _flight_status,
+    "searchFlights": _search,
+    "listSubscriptions": _list_subscriptions,
+    "getSubscription": _get_subscription,
+}
+
+
+class _Invalid(Exception):
+    """The parameters are not valid: the full stack answers with its 400."""
+
+
+class Operation:
+    """One GET operation, compiled: its parameters, its reader and the check of its 200 answer."""
+
+    def __init__(self, operation_id: str, parameters: list[dict[str, Any]], reader: Reader,
+                 check: Callable[[], SchemaCheck | PageCheck]) -> None:
+        unsupported = [p["name"] for p in parameters if p["in"] not in ("path", "query")]
+        if unsupported:
+            raise ValueError(f"{operation_id}: no fast path for header or cookie parameters {unsupported}")
+        self.operation_id = operation_id
+        self.api = OPERATION_API[operation_id]
+        self.parameters = parameters
+        self.reader = reader
+        self._make_check = check
+        self._parser = OpenAPIURIParser(parameters, {})
+        self._query_names = {p["name"] for p in parameters if p["in"] == "query"}
+        self._defaults = {p["name"]: p["schema"]["default"] for p in parameters if "default" in p.get("schema", {})}
+        self._parsed: OrderedDict[tuple[tuple[str, ...], bytes], dict[str, Any] | None] = OrderedDict()
+
+    @cached_property
+    def check(self) -> SchemaCheck | PageCheck:
+        # Compiled on first use: compiling every schema up front would add to the mock's start-up time.
+        return self._make_check()
+
+    def params(self, path_values: tuple[str, ...], query_string: bytes) -> dict[str, Any] | None:
+        """The handler's arguments, as connexion would pass them; None when connexion would answer 400."""
+        key = (path_values, query_string)
+        try:
+            found = self._parsed[key]
+        except KeyError:
+            try:
+                found = self._parse(path_values, query_string)
+            except (_Invalid, FieldProblem):
+                found = None
+            self._parsed[key] = found
+            if len(self._parsed) > PARSED_QUERIES:
+                self._parsed.popitem(last=False)
+        return found
+
+    def _parse(self, path_values: tuple[str, ...], query_string: bytes) -> dict[str, Any]:
+        query = QueryParams(query_string)
+        names = [name for name, _ in query.multi_items()]
+        if any(names.count(name) > 1 for name in self._query_names):
+            raise _Invalid  # the full stack names the repeated parameter
+        path_names = [p["name"] for p in self.parameters if p["in"] == "path"]
+        values = {
+            **self._parser.resolve_query({name: query.getlist(name) for name in query if name in self._query_names}),
+            **self._parser.resolve_path(dict(zip(path_names, path_values, strict=True))),
+        }
+        for param in self.parameters:
+            FieldParameterValidator.validate_parameter(param["in"], values.get(param["name"]), param)
+        return {**self._defaults, **{name: value for name, value in values.items() if value is not None}}
+
+
+def _response_check(spec: dict[str, Any], operation: dict[str, Any]) -> SchemaCheck | PageCheck:
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    pointer = schema.get("$ref")
+    if pointer is None:
+        raise ValueError(f"{operation['operationId']}: the 200 schema must be a $ref to a named schema")
+    return PageCheck(spec, pointer) if pointer.endswith("Page") else SchemaCheck(spec, pointer)
+
+
+def _compile() -> tuple[dict[str, Operation], list[tuple[re.Pattern[str], Operation]]]:
+    static: dict[str, Operation] = {}
+    templated: list[tuple[re.Pattern[str], Operation]] = []
+    for api in API_NAMES:
+        spec = load_spec(api)
+        resolved = resolve_refs(spec)  # parameters as connexion sees them
+        for path, method, operation, _ in operations(spec):
+            reader = READERS.get(operation["operationId"])
+            if method != "get" or reader is None:
+                continue
+            item = resolved["paths"][path]
+            parameters = item.get("parameters", []) + item[method].get("parameters", [])
+            compiled = Operation(operation["operationId"], parameters, reader,
+                                 partial(_response_check, spec, operation))
+            if "{" in path:
+                pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "([^/]+)", re.escape(path)) + "$")
+                templated.append((pattern, compiled))
+            else:
+                static[path] = compiled
+    missing = set(READERS) - {op.operation_id for op in [*static.values(), *(op for _, op in templated)]}
+    if missing:
+        raise ValueError(f"readers for operations the specs do not have as GET: {sorted(missing)}")
+    return static, templated
+
+
+class FastPath:
+    """ASGI middleware in front of connexion: answer plain successful reads, hand everything else on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._static, self._templated = _compile()
+
+    def route(self, path: str) -> tuple[Operation, tuple[str, ...]] | None:
+        operation = self._static.get(path)
+        if operation is not None:
+            return operation, ()
+        for pattern, operation in self._templated:
+            match = pattern.match(path)
+            if match is not None:
+                return operation, match.groups()
+        return None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            answer = self.answer(scope)
+            if answer is not None:
+                await send({"type": "http.response.start", "status": 200,
+                            "headers": [*_HEADERS, (b"content-length", str(len(answer)).encode())]})
+                await send({"type": "http.response.body", "body": answer})
+                return
+        await self.app(scope, receive, send)
+
+    def answer(self, scope: Scope) -> bytes | None:
+        """The 200 body for ``scope``, or None when the full stack must answer."""
+        routed = self.route(scope["path"])
+        if routed is None:
+            return None
+        operation, path_values = routed
+        for name, value in scope["headers"]:
+            if name in _HANDED_ON_HEADERS or (name == b"content-length" and value != b"0"):
+                return None
+        state: MockState = scope["mock.state"]
+        try:
+            principal = AUTHENTICATORS[operation.api](state, scope)
+        except ApiError:
+            return None
+        params = operation.params(path_values, scope.get("query_string", b""))
+        if params is None:
+            return None
+        try:
+            reply = operation.reader(Call(state, principal, params, scope))
+        except ApiError:
+            return None
+        return _checked(operation, reply) if reply is not None else None
+
+
+def _checked(operation: Operation, reply: Reply) -> bytes | None:
+    """The reply's bytes if they conform to the operation's 200 schema; None (the full stack answers, and reports
+    the nonconforming body as connexion does) if not."""
+    check = operation.check
+    if isinstance(reply, Page):
+        assert isinstance(check, PageCheck)
+        return page_json(reply.head, reply.results) if check.error(reply.head, reply.results) is None else None
+    if isinstance(check, PageCheck):
+        assert isinstance(reply, Json)
+        body = _JSON.dumps(reply.value).encode()
+        return body if check.value_error(reply.value) is None else None
+    if isinstance(reply, Json):
+        body = _JSON.dumps(reply.value).encode()
+        return body if check.body_error(body, reply.value) is None else None
+    return reply.body if check.body_error(reply.body) is None else None
