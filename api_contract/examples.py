@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
+
+if TYPE_CHECKING:
+    from openapi_schema_validator import OAS30Validator
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _ROOT = "urn:api-contract:spec"
@@ -75,6 +77,9 @@ def iter_examples(spec: dict[str, Any]) -> Iterator[Example]:
 
 def schema_validator(spec: dict[str, Any], schema: dict[str, Any]) -> OAS30Validator:
     """A validator for ``schema`` whose ``#/components/...`` references resolve inside ``spec``."""
+    # Imported here: it brings pydantic along (~0.1 s), and the mock, which imports this module, never calls this.
+    from openapi_schema_validator import OAS30Validator, oas30_format_checker
+
     registry = Registry().with_resource(_ROOT, Resource.from_contents(spec, default_specification=DRAFT4))
     rooted = _reroot(schema)
     return OAS30Validator(rooted, registry=registry, format_checker=oas30_format_checker)
