@@ -1,7 +1,7 @@
 """The mock checks its own answers against the spec, fast enough to do it on every read.
 
 Connexion validates a response by walking its schema with jsonschema: about 0.5 ms for one flight status, 10 ms for a
-page of twenty. Here each response schema is compiled once (fastjsonschema turns it into Python code, ~10x faster),
+page of twenty. Here each response schema is compiled once by jsonschema-rs (a Rust validator; ~20x faster here),
 each distinct body is checked once (valid bodies are remembered), and a page is checked as its envelope plus its
 items, so a status already proven valid is not walked again inside every page that lists it.
 
@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-import fastjsonschema
+import jsonschema_rs
 from connexion.json_schema import Draft4ResponseValidator
 from jsonschema.exceptions import best_match
 
@@ -48,12 +49,25 @@ def json_schema_of(node: Any) -> Any:
     return schema
 
 
-def _is_date_time(value: object) -> bool:
-    return FORMAT_CHECKER.conforms(value, "date-time")
+_reference_date_time = FORMAT_CHECKER.checkers["date-time"][0]
+# Date-times the reference check certainly accepts (RFC 3339, any day that exists in every month), matched without
+# a call into Python's datetime machinery; anything else is left to the reference check itself. jsonschema-rs's own
+# date-time format is not used: it accepts leap seconds and year 0000, which the reference refuses.
+_SURELY_DATE_TIME = re.compile(
+    r"(?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"
+    r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+)
 
 
-# The same format checks as the reference validator, so the two cannot disagree on a format.
-_FORMATS = {"date-time": _is_date_time, "uri": is_uri}
+def is_date_time(value: object) -> bool:
+    """The reference validator's ``date-time`` check, answered by a regex for the common case."""
+    if isinstance(value, str) and _SURELY_DATE_TIME.fullmatch(value) is not None:
+        return True
+    return _reference_date_time(value)
+
+
+# The reference validator's format checks, so the two cannot disagree on a format.
+_FORMATS = {"date-time": is_date_time, "uri": is_uri}
 
 
 class SchemaCheck:
@@ -61,18 +75,16 @@ class SchemaCheck:
 
     def __init__(self, spec: dict[str, Any], pointer: str) -> None:
         document = {"$ref": pointer, "components": spec.get("components", {})}
-        self._compiled = fastjsonschema.compile(json_schema_of(document), formats=_FORMATS)
+        self._compiled = jsonschema_rs.Draft4Validator(json_schema_of(document), formats=_FORMATS,
+                                                       validate_formats=True)
         self._reference = Draft4ResponseValidator(copy.deepcopy(document), format_checker=FORMAT_CHECKER)
         self._valid: OrderedDict[bytes, None] = OrderedDict()
         self._remembered_bytes = 0
 
     def error(self, value: Any) -> str | None:
         """Why ``value`` does not conform, or None when it does."""
-        try:
-            self._compiled(value)
+        if self._compiled.is_valid(value):
             return None
-        except fastjsonschema.JsonSchemaException:
-            pass
         found = best_match(self._reference.iter_errors(value))
         if found is None:
             return None

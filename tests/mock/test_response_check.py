@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 from connexion.json_schema import Draft4ResponseValidator
 from connexion.spec import Specification
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from api_contract import API_NAMES, load_spec, spec_path
 from api_contract.examples import iter_examples, operations
-from mock_server.response_check import PageCheck, SchemaCheck, json_schema_of
+from mock_server.response_check import PageCheck, SchemaCheck, is_date_time, json_schema_of
 from mock_server.validation import FORMAT_CHECKER
 
 
@@ -22,6 +24,34 @@ def test_nullable_becomes_null_in_type_and_enum() -> None:
     schema = {"type": "string", "enum": ["a"], "nullable": True, "x-error-message": "no"}
     assert json_schema_of(schema) == {"type": ["string", "null"], "enum": ["a", None]}
     assert json_schema_of({"type": "string"}) == {"type": "string"}
+
+
+# (fields that are valid, values that break it) for each part of an RFC 3339 date-time, in order.
+_DATE_TIME_PARTS = [
+    (["0001", "2024", "2026", "9999"], ["0000"]),
+    (["-01", "-02", "-12"], ["-00", "-13"]),
+    (["-01", "-28", "-29", "-30", "-31"], ["-00", "-32"]),
+    (["T", "t"], [" "]),
+    (["00", "23"], ["24"]),
+    ([":00", ":59"], [":60"]),
+    ([":00", ":59"], [":60", ":61"]),
+    (["", ".5", ".123456789"], ["."]),
+    (["Z", "z", "+00:00", "-05:00", "+23:59"], ["+24:00", "+05:60", "+0500", ""]),
+]
+
+
+@st.composite
+def _date_times(draw: st.DrawFn) -> str:
+    """A date-time valid in every part but at most one."""
+    broken = draw(st.integers(-1, len(_DATE_TIME_PARTS) - 1))
+    return "".join(draw(st.sampled_from(bad if i == broken else good))
+                   for i, (good, bad) in enumerate(_DATE_TIME_PARTS))
+
+
+@settings(max_examples=300)
+@given(st.one_of(_date_times(), st.text(max_size=30)))
+def test_date_time_format_is_decided_as_the_reference_decides(value: str) -> None:
+    assert is_date_time(value) == FORMAT_CHECKER.conforms(value, "date-time")
 
 
 def _variants(value: Any) -> Iterator[Any]:
