@@ -12,19 +12,19 @@ The compiled code is only trusted to say "valid": a body it rejects is judged ag
 from __future__ import annotations
 
 import copy
-import json
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
 import jsonschema_rs
+import orjson
 from connexion.json_schema import Draft4ResponseValidator
 from jsonschema.exceptions import best_match
 
 from mock_server.validation import FORMAT_CHECKER, is_uri
 
-REMEMBERED_BYTES = 32 << 20  # valid bodies kept per schema (most are shared with the catalog's own cache)
+REMEMBERED_BYTES = 128 << 20  # valid bodies kept per schema (most are shared with the catalog's own cache)
 
 
 def json_schema_of(node: Any) -> Any:
@@ -100,7 +100,7 @@ class SchemaCheck:
         if body in self._valid:
             self._valid.move_to_end(body)
             return None
-        problem = self.error(json.loads(body) if value is None else value)
+        problem = self.error(orjson.loads(body) if value is None else value)
         if problem is None:
             self._valid[body] = None
             self._remembered_bytes += len(body)

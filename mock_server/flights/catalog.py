@@ -29,7 +29,7 @@ from mock_server.flights.serialise import (
 )
 
 STATE_FORMAT = 1
-JSON_CACHE_SIZE = 20_000  # serialised statuses kept (about 2 kB each, inbound chain included)
+JSON_CACHE_SIZE = 50_000  # serialised statuses kept (about 2 kB each, inbound chain included)
 
 
 class FlightCatalog:
