@@ -50,7 +50,7 @@ _JSON = Jsonifier()
 _HANDED_ON_HEADERS = frozenset({b"origin", b"prefer", b"transfer-encoding"})
 # What CORSMiddleware adds to a response to a request without Origin.
 _HEADERS = [(b"content-type", b"application/json"), (b"vary", b"Origin")]
-PARSED_QUERIES = 20_000  # distinct (operation, path, query) parses remembered
+PARSED_QUERIES = 20_000  # distinct queries, and distinct parameter values, remembered per operation
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,9 @@ class Operation:
         self._parser = OpenAPIURIParser(parameters, {})
         self._query_names = {p["name"] for p in parameters if p["in"] == "query"}
         self._defaults = {p["name"]: p["schema"]["default"] for p in parameters if "default" in p.get("schema", {})}
+        self._path_names = [p["name"] for p in parameters if p["in"] == "path"]
         self._parsed: OrderedDict[tuple[tuple[str, ...], bytes], dict[str, Any] | None] = OrderedDict()
+        self._values: OrderedDict[tuple[str, str], tuple[bool, Any]] = OrderedDict()
 
     @cached_property
     def check(self) -> SchemaCheck | PageCheck:
@@ -182,14 +184,43 @@ class Operation:
         names = [name for name, _ in query.multi_items()]
         if any(names.count(name) > 1 for name in self._query_names):
             raise _Invalid  # the full stack names the repeated parameter
-        path_names = [p["name"] for p in self.parameters if p["in"] == "path"]
-        values = {
-            **self._parser.resolve_query({name: query.getlist(name) for name in query if name in self._query_names}),
-            **self._parser.resolve_path(dict(zip(path_names, path_values, strict=True))),
-        }
+        given = {**{name: query[name] for name in query if name in self._query_names},
+                 **dict(zip(self._path_names, path_values, strict=True))}
+        params = dict(self._defaults)
         for param in self.parameters:
-            FieldParameterValidator.validate_parameter(param["in"], values.get(param["name"]), param)
-        return {**self._defaults, **{name: value for name, value in values.items() if value is not None}}
+            raw = given.get(param["name"])
+            if raw is None:
+                if param.get("required"):
+                    raise _Invalid
+                continue
+            value = self._value(param, raw)
+            if value is not None:
+                params[param["name"]] = value
+        return params
+
+    def _value(self, param: dict[str, Any], raw: str) -> Any:
+        """One parameter's value as connexion coerces it; ``_Invalid`` when connexion would refuse it. Remembered:
+        the same airport, limit or flight comes back in many different queries."""
+        key = (param["name"], raw)
+        try:
+            found = self._values[key]
+        except KeyError:
+            name = param["name"]
+            if param["in"] == "path":
+                value = self._parser.resolve_path({name: raw}).get(name)
+            else:
+                value = self._parser.resolve_query({name: [raw]}).get(name)
+            try:
+                FieldParameterValidator.validate_parameter(param["in"], value, param)
+                found = (True, value)
+            except FieldProblem:
+                found = (False, None)
+            self._values[key] = found
+            if len(self._values) > PARSED_QUERIES:
+                self._values.popitem(last=False)
+        if not found[0]:
+            raise _Invalid
+        return found[1]
 
 
 def _response_check(spec: dict[str, Any], operation: dict[str, Any]) -> SchemaCheck | PageCheck:
