@@ -210,13 +210,24 @@ def credentials() -> dict:
     }
 
 
-def search_paths(base: str, headers: dict[str, str], count: int = 40) -> list[str]:
-    """Search URLs over every filter combination, built from flights the server really has."""
-    flights = httpx.get(f"{base}/flights/v1/search", headers=headers, params={"limit": 100}, timeout=30).json()
-    statuses = flights["results"][:count]
+def search_paths(base: str, headers: dict[str, str], count: int = 2000) -> list[str]:
+    """``count`` distinct search URLs over every filter combination, built from flights the server really has.
+
+    Distinct URLs at spread-out offsets keep most requests cold (a query never parsed, pages never checked), as a
+    fleet of clients searching freely would; a handful of URLs repeated would only measure the caches.
+    """
+    def page(offset: int) -> dict:
+        return httpx.get(f"{base}/flights/v1/search", headers=headers, timeout=30,
+                         params={"limit": 100, "offset": offset}).json()
+
+    first = page(0)
+    pages = -(-count // 100)
+    step = max(100, first["count"] // pages)  # flights from across the whole catalog, not just its first day
+    statuses = first["results"] + [s for offset in range(step, first["count"], step)[:pages - 1]
+                                   for s in page(offset)["results"]]
     paths = []
-    for i, status in enumerate(statuses):
-        flight = status["flight"]
+    for i in range(count):
+        flight = statuses[i % len(statuses)]["flight"]
         departure = flight["scheduled_departure"]
         combos = [
             {"departure_airport": flight["origin"]["iata"]},
@@ -225,9 +236,11 @@ def search_paths(base: str, headers: dict[str, str], count: int = 40) -> list[st
             {"earliest_departure": departure},
             {"departure_airport": flight["origin"]["iata"], "earliest_departure": departure,
              "latest_departure": departure},
+            {"latest_departure": departure},
         ]
-        paths.append(str(httpx.URL("/flights/v1/search", params={**combos[i % len(combos)], "limit": 20})))
-    return paths
+        query = {**combos[i % len(combos)], "limit": 20, "offset": (i * 37) % 200}
+        paths.append(str(httpx.URL("/flights/v1/search", params=query)))
+    return list(dict.fromkeys(paths))
 
 
 def row(name: str, load: Load, baseline: Load | None = None, prism: Load | None = None) -> str:
@@ -273,6 +286,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         bodies=[json.dumps({"target": f"http://127.0.0.1:9/hook/{n}"}) for n in range(7)], **run)
     finally:
         mock.stop()
+    # The same reads through the full connexion stack: what the fast path is worth, measured in the same run.
+    slow = mock_server("--no-fast-path")
+    try:
+        slow_garuda = LOAD(slow.base, [garuda_path], creds["garuda"], **run)
+        slow_status = LOAD(slow.base, [status_path], creds["flightsayer"], **run)
+    finally:
+        slow.stop()
 
     floor_garuda, floor_status = None, None
     for body, path, headers, key in ((garuda_body, garuda_path, creds["garuda"], "garuda"),
@@ -306,6 +326,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     results["Garuda list"] = (mock_garuda, floor_garuda, prism_garuda)
     results["Flightsayer status by id"] = (mock_status, floor_status, prism_status)
+    results["Garuda list, --no-fast-path"] = (slow_garuda, floor_garuda, prism_garuda)
+    results["status by id, --no-fast-path"] = (slow_status, floor_status, prism_status)
     results["search, bundled flights"] = (mock_search, None, None)
     results["PUT subscription (writes)"] = (mock_put, None, None)
 
@@ -316,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if size == 100_000:
                 notes.append(f"100k flights: first answer after {server.startup_s:.2f} s, RSS {server.rss_mb():.0f} MB")
             load = LOAD(server.base, search_paths(server.base, creds["flightsayer"]), creds["flightsayer"], **run)
+            if size == 100_000:
+                notes.append(f"100k flights: RSS {server.rss_mb():.0f} MB after the search load (statuses cached)")
         finally:
             server.stop()
         results[f"search, {size // 1000}k flights"] = (load, None, None)
