@@ -34,32 +34,39 @@ def parse_time(text: str) -> datetime:
     return instant.astimezone(UTC)
 
 
-def flight_json(flight: Flight) -> dict[str, Any]:
-    """The Flight JSON object."""
+def _scheduled(flight: Flight) -> tuple[str, str]:
+    return (airport_time(flight.scheduled_departure, flight.origin.tz),
+            airport_time(flight.scheduled_arrival, flight.destination.tz))
+
+
+def flight_json(flight: Flight, scheduled: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The Flight JSON object (``scheduled``: its departure and arrival times, when the caller has them)."""
+    departure, arrival = scheduled or _scheduled(flight)
     return {
         "id": flight.id,
         "number": flight.number,
         "carrier": flight.carrier.info(),
-        "scheduled_departure": airport_time(flight.scheduled_departure, flight.origin.tz),
-        "scheduled_arrival": airport_time(flight.scheduled_arrival, flight.destination.tz),
+        "scheduled_departure": departure,
+        "scheduled_arrival": arrival,
         "origin": flight.origin.info(),
         "destination": flight.destination.info(),
     }
 
 
-def realtime_json(flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
-    """The RealtimeStatus JSON object of ``flight``."""
+def realtime_json(flight: Flight, status: RealtimeStatus, scheduled: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The RealtimeStatus JSON object of ``flight`` (``scheduled`` as in :func:`flight_json`)."""
     origin, destination = flight.origin.tz, flight.destination.tz
+    departure, arrival = scheduled or _scheduled(flight)
     return {
         "departure": {
-            "scheduled": airport_time(flight.scheduled_departure, origin),
+            "scheduled": departure,
             "latest": airport_time(status.departure_latest, origin),
             "type": status.departure_type,
             "terminal": status.departure_terminal,
             "gate": status.departure_gate,
         },
         "arrival": {
-            "scheduled": airport_time(flight.scheduled_arrival, destination),
+            "scheduled": arrival,
             "latest": airport_time(status.arrival_latest, destination),
             "type": status.arrival_type,
             "terminal": status.arrival_terminal,
@@ -75,11 +82,12 @@ def realtime_json(flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
 def status_without_inbound(flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
     """A FlightStatus object minus ``inbound``, which is always the last key and is attached by the caller."""
     history = flight.historical_performance
+    scheduled = _scheduled(flight)  # both the flight and its realtime status show them
     return {
-        "flight": flight_json(flight),
+        "flight": flight_json(flight, scheduled),
         "prediction": status.prediction.to_json(),
         "historical_performance": history.to_json() if history is not None else None,
-        "status": realtime_json(flight, status),
+        "status": realtime_json(flight, status, scheduled),
     }
 
 
