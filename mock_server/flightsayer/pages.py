@@ -21,9 +21,15 @@ def page_link(url: URL, query: list[tuple[str, str]], *, limit: int, offset: int
 def _links(url: URL, query: list[tuple[str, str]], *, count: int, offset: int, limit: int) -> dict[str, str | None]:
     has_next = offset + limit < count
     has_previous = offset > 0
+    if not (has_next or has_previous):
+        return {"next": None, "previous": None}
+    # page_link's result, with the URL and the kept parameters encoded once for both links.
+    base = str(url.replace(query=""))
+    kept = urlencode([(k, v) for k, v in query if k not in ("limit", "offset")])
+    middle = f"&{kept}" if kept else ""
     return {
-        "next": page_link(url, query, limit=limit, offset=offset + limit) if has_next else None,
-        "previous": page_link(url, query, limit=limit, offset=max(0, min(offset, count) - limit))
+        "next": f"{base}?limit={limit}{middle}&offset={offset + limit}" if has_next else None,
+        "previous": f"{base}?limit={limit}{middle}&offset={max(0, min(offset, count) - limit)}"
         if has_previous else None,
     }
 
