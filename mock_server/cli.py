@@ -13,7 +13,7 @@ from pathlib import Path
 import uvicorn
 import yaml
 
-from mock_server.app import create_app
+from mock_server.app import MockApp, create_app
 from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
@@ -101,13 +101,8 @@ def control_line(base_url: str, access: ControlAccess | None) -> str:
     return f"{base_url}/_mock/health{protected}"
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["proxy"]:
-        from mock_server.proxy.cli import main as proxy_main  # only the proxy needs openapi-core loaded
-
-        return proxy_main(argv[1:])
-    args = build_parser().parse_args(argv)
+def _build(args: argparse.Namespace) -> tuple[MockApp, MockState] | int:
+    """The app on its loaded state, its banner printed; or the exit code when there is nothing to serve."""
     started = time.perf_counter()
     state = MockState.load(args.fixtures, flights=args.flights, seed=args.seed)
     if args.print_config:
@@ -130,10 +125,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.control.max_body_bytes = args.max_body_bytes
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started, app.control.access), flush=True)
-    # Everything built so far (specs, validators, 100k flights) lives as long as the process: moved out of the
-    # collector's sight, a full collection no longer walks it and stalls every request in flight.
-    gc.collect()
-    gc.freeze()
+    return app, state
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["proxy"]:
+        from mock_server.proxy.cli import main as proxy_main  # only the proxy needs openapi-core loaded
+
+        return proxy_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    # Loading builds millions of objects that all live as long as the process; collecting while they pile up
+    # would walk them over and over (~0.5 s of a 100k-flight start). One collection once they are built.
+    gc.disable()
+    try:
+        built = _build(args)
+        if isinstance(built, int):
+            return built
+        # Moved out of the collector's sight, the start-up objects (specs, validators, 100k flights) are no longer
+        # walked by every full collection, which stalled the requests in flight.
+        gc.collect()
+        gc.freeze()
+    finally:
+        gc.enable()
+    app, state = built
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
     server = SavingServer(config, state, args.state_file) if args.state_file is not None else uvicorn.Server(config)
     server.run()
