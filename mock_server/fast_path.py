@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
+from types import MappingProxyType
 from typing import Any
 
 from connexion.json_schema import resolve_refs
@@ -59,7 +60,7 @@ class Call:
 
     state: MockState
     principal: Principal
-    params: dict[str, Any]
+    params: Mapping[str, Any]
     scope: Scope
 
     def url(self) -> URL:
@@ -156,7 +157,7 @@ class Operation:
         self._query_names = {p["name"] for p in parameters if p["in"] == "query"}
         self._defaults = {p["name"]: p["schema"]["default"] for p in parameters if "default" in p.get("schema", {})}
         self._path_names = [p["name"] for p in parameters if p["in"] == "path"]
-        self._parsed: OrderedDict[tuple[tuple[str, ...], bytes], dict[str, Any] | None] = OrderedDict()
+        self._parsed: OrderedDict[tuple[tuple[str, ...], bytes], Mapping[str, Any] | None] = OrderedDict()
         self._values: OrderedDict[tuple[str, str], tuple[bool, Any]] = OrderedDict()
 
     @cached_property
@@ -164,7 +165,7 @@ class Operation:
         # Compiled on first use: compiling every schema up front would add to the mock's start-up time.
         return self._make_check()
 
-    def params(self, path_values: tuple[str, ...], query_string: bytes) -> dict[str, Any] | None:
+    def params(self, path_values: tuple[str, ...], query_string: bytes) -> Mapping[str, Any] | None:
         """The handler's arguments, as connexion would pass them; None when connexion would answer 400."""
         key = (path_values, query_string)
         try:
@@ -179,7 +180,7 @@ class Operation:
                 self._parsed.popitem(last=False)
         return found
 
-    def _parse(self, path_values: tuple[str, ...], query_string: bytes) -> dict[str, Any]:
+    def _parse(self, path_values: tuple[str, ...], query_string: bytes) -> Mapping[str, Any]:
         query = QueryParams(query_string)
         names = [name for name, _ in query.multi_items()]
         if any(names.count(name) > 1 for name in self._query_names):
@@ -196,7 +197,7 @@ class Operation:
             value = self._value(param, raw)
             if value is not None:
                 params[param["name"]] = value
-        return params
+        return MappingProxyType(params)  # remembered and shared between requests: nobody may change it
 
     def _value(self, param: dict[str, Any], raw: str) -> Any:
         """One parameter's value as connexion coerces it; ``_Invalid`` when connexion would refuse it. Remembered:
