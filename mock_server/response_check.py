@@ -50,13 +50,16 @@ def json_schema_of(node: Any) -> Any:
 
 
 _reference_date_time = FORMAT_CHECKER.checkers["date-time"][0]
-# Date-times the reference check certainly accepts (RFC 3339, any day that exists in every month), matched without
-# a call into Python's datetime machinery; anything else is left to the reference check itself. jsonschema-rs's own
-# date-time format is not used: it accepts leap seconds and year 0000, which the reference refuses.
-_SURELY_DATE_TIME = re.compile(
-    r"(?!0000)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])[Tt](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?"
-    r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
+# Date-times the reference check certainly accepts: RFC 3339 with a day that exists in its month (29 February
+# excepted), ASCII digits only, year 0001 or later. Used as a plain pattern, so the compiled validator checks
+# date-times in Rust; anything outside it is judged by the reference itself. (jsonschema-rs's own date-time format is
+# not used: it accepts leap seconds and year 0000, which the reference refuses.)
+SURELY_DATE_TIME = (
+    r"^(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-"
+    r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+    r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
+_SURELY_DATE_TIME = re.compile(SURELY_DATE_TIME)
 
 
 def is_date_time(value: object) -> bool:
@@ -64,6 +67,23 @@ def is_date_time(value: object) -> bool:
     if isinstance(value, str) and _SURELY_DATE_TIME.fullmatch(value) is not None:
         return True
     return _reference_date_time(value)
+
+
+def surely_valid_form(node: Any) -> Any:
+    """``node`` (plain JSON Schema) with each ``format: date-time`` replaced by the :data:`SURELY_DATE_TIME` pattern:
+    stricter, never looser, and checked without calling back into Python."""
+    if isinstance(node, list):
+        return [surely_valid_form(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    schema = {key: surely_valid_form(value) for key, value in node.items()}
+    if schema.get("format") == "date-time":
+        del schema["format"]
+        if "pattern" in schema:
+            schema["allOf"] = [*schema.get("allOf", []), {"pattern": SURELY_DATE_TIME}]
+        else:
+            schema["pattern"] = SURELY_DATE_TIME
+    return schema
 
 
 # The reference validator's format checks, so the two cannot disagree on a format.
@@ -75,15 +95,19 @@ class SchemaCheck:
 
     def __init__(self, spec: dict[str, Any], pointer: str) -> None:
         document = {"$ref": pointer, "components": spec.get("components", {})}
-        self._compiled = jsonschema_rs.Draft4Validator(json_schema_of(document), formats=_FORMATS,
-                                                       validate_formats=True)
+        self._compiled = jsonschema_rs.Draft4Validator(surely_valid_form(json_schema_of(document)),
+                                                       formats=_FORMATS, validate_formats=True)
         self._reference = Draft4ResponseValidator(copy.deepcopy(document), format_checker=FORMAT_CHECKER)
         self._valid: OrderedDict[bytes, None] = OrderedDict()
         self._remembered_bytes = 0
 
+    def vouches_for(self, value: Any) -> bool:
+        """The compiled validator's verdict: True only for values the reference validator accepts too."""
+        return self._compiled.is_valid(value)
+
     def error(self, value: Any) -> str | None:
         """Why ``value`` does not conform, or None when it does."""
-        if self._compiled.is_valid(value):
+        if self.vouches_for(value):
             return None
         found = best_match(self._reference.iter_errors(value))
         if found is None:
