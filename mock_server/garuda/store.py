@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,10 +41,15 @@ class Company:
     flight_plan_names: dict[str, str] = field(default_factory=dict)
 
 
+# Shared by every store, so a revision number is never reused, even by a store that replaced another.
+_REVISIONS = itertools.count(1)
+
+
 class FlightSessionStore:
     """Sessions keyed by id, each owned by exactly one company.
 
-    Methods are synchronous and never yield, so under an event loop each call is atomic.
+    Methods are synchronous and never yield, so under an event loop each call is atomic. ``revision`` changes with
+    every change to the sessions and is unique across stores: what was read at one revision is still true at it.
     """
 
     def __init__(self, companies: Iterable[Company], sessions: Iterable[Mapping[str, Any]] = ()) -> None:
@@ -51,6 +57,7 @@ class FlightSessionStore:
         self._sessions: dict[str, dict[str, Any]] = {}
         for session in sessions:
             self._sessions[session["flight_session_id"]] = {k: session[k] for k in SESSION_FIELDS}
+        self.revision = next(_REVISIONS)
 
     # -- reading -------------------------------------------------------------------------------------------------
     def list(self, company_id: str, *, deployment_id: str | None = None,
@@ -76,6 +83,7 @@ class FlightSessionStore:
         session_id = self._new_id()
         stored = {"flight_session_id": session_id, "company_id": company_id, **session}
         self._sessions[session_id] = {k: stored[k] for k in SESSION_FIELDS}
+        self.revision = next(_REVISIONS)
         return dict(self._sessions[session_id])
 
     def update(self, company_id: str, session_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,10 +95,12 @@ class FlightSessionStore:
         candidate = {**current, **{k: changes[k] for k in CHANGEABLE_FIELDS if k in changes}}
         self._check(company_id, candidate)
         current.update(candidate)
+        self.revision = next(_REVISIONS)
         return dict(current)
 
     def delete(self, company_id: str, session_id: str) -> dict[str, Any]:
         self._owned(company_id, session_id)
+        self.revision = next(_REVISIONS)
         return self._sessions.pop(session_id)
 
     # -- state ---------------------------------------------------------------------------------------------------

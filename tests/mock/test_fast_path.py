@@ -14,8 +14,20 @@ from starlette.testclient import TestClient
 
 from mock_server.app import MockApp, create_app
 from mock_server.fast_path import FastPath
+from mock_server.garuda import handlers as garuda_handlers
 from mock_server.state import MockState
-from tests.mock.conftest import ALICE, BOB, DEPLOYMENT, GARUDA, GARUDA_OTHER, OTHER_COMPANY_SESSION, new_session
+from tests.mock.conftest import (
+    ALICE,
+    APPROVED_PLAN,
+    BOB,
+    DEPLOYMENT,
+    GARUDA,
+    GARUDA_OTHER,
+    OTHER_APPROVED_PLAN,
+    OTHER_COMPANY_SESSION,
+    OTHER_DEPLOYMENT_OF_ACME,
+    new_session,
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +38,7 @@ def twins() -> Iterator[tuple[TestClient, TestClient]]:
 
 
 _STATE = MockState.load(None)
+ACME = next(c.company_id for c in _STATE.garuda.companies.values() if c.token == "garuda-demo-token-acme")
 FLIGHTS = _STATE.catalog.flight_ids()[:3]
 SESSIONS = [s["flight_session_id"] for s in _STATE.garuda.list(next(iter(_STATE.garuda.companies)))][:2]
 _id = st.sampled_from([*FLIGHTS, *SESSIONS, OTHER_COMPANY_SESSION, "DL9999ATLBOS2601010000", "0" * 32, "abc",
@@ -163,3 +176,38 @@ def test_a_changed_flight_is_answered_as_changed(app: MockApp, client: TestClien
     app.state.catalog.update(flight_id, departure_gate="Z99")  # the fixture resets the state afterwards
     after = fast.get(f"/flights/v1/status/{flight_id}", headers=ALICE).json()
     assert after["status"]["departure"]["gate"] == "Z99" != before["status"]["departure"].get("gate")
+
+
+_writes = st.lists(st.one_of(
+    st.tuples(st.just("create"), st.sampled_from([DEPLOYMENT, OTHER_DEPLOYMENT_OF_ACME]),
+              st.sampled_from([APPROVED_PLAN, OTHER_APPROVED_PLAN])),
+    st.tuples(st.just("patch"), st.integers(0, 5), st.integers(1_500_000_000_000, 1_600_000_000_000)),
+    st.tuples(st.just("delete"), st.integers(0, 5)),
+    st.tuples(st.just("reset")),
+), min_size=1, max_size=8)
+_FILTERS = [{}, {"deployment_id": DEPLOYMENT}, {"flight_plan_id": APPROVED_PLAN},
+            {"deployment_id": OTHER_DEPLOYMENT_OF_ACME, "flight_plan_id": OTHER_APPROVED_PLAN}]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(writes=_writes)
+def test_a_session_list_is_never_older_than_the_last_write(app: MockApp, client: TestClient, writes) -> None:
+    """The fast path keeps session lists serialised; every kind of write must make it build them again."""
+    app.state.reset()
+    for write in writes:
+        ids = [s["flight_session_id"] for s in app.state.garuda.list(ACME)]
+        response = None
+        if write[0] == "create":
+            response = client.post("/v2/flight_sessions", headers=GARUDA,
+                                   json=new_session(deployment_id=write[1], flight_plan_id=write[2]))
+        elif write[0] == "patch" and ids:
+            response = client.patch(f"/v2/flight_sessions/{ids[write[1] % len(ids)]}", headers=GARUDA,
+                                    json={"end_date_time": write[2] + 10**13, "start_date_time": write[2]})
+        elif write[0] == "delete" and ids:
+            response = client.delete(f"/v2/flight_sessions/{ids[write[1] % len(ids)]}", headers=GARUDA)
+        elif write[0] == "reset":
+            response = client.post("/_mock/reset", json={})
+        assert response is None or response.status_code == 200, response.text
+        for filters in _FILTERS:
+            served = client.get("/v2/flight_sessions", headers=GARUDA, params=filters).json()
+            assert served == garuda_handlers.sessions_reply(app.state.garuda, ACME, **filters)
