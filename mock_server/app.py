@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -57,17 +58,24 @@ class MockApp:
     and tests."""
 
     def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None,
-                 simulation: SimulationService | None = None, *, fast_path: bool = True) -> None:
+                 simulation: SimulationService | None = None, *, fast_path: bool = True,
+                 cors: dict[str, Any] | None = None) -> None:
         self.connexion_app = connexion_app
         self.state = state
         self.control = control or ControlState()
         self.simulation = simulation or SimulationService(state)
-        api = FastPath(connexion_app) if fast_path else connexion_app
+        api = FastPath(connexion_app, cors or cors_options(None)) if fast_path else connexion_app
         self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
                                      docs_routes() + control_routes(), control=self.control)
 
     async def __call__(self, scope, receive, send) -> None:
         await self._asgi(scope, receive, send)
+
+
+def cors_options(origins: list[str] | None) -> dict[str, Any]:
+    """Starlette ``CORSMiddleware`` settings: any origin unless ``origins`` lists them."""
+    return {"allow_origins": origins if origins is not None else ["*"], "allow_methods": ["*"],
+            "allow_headers": ["*"], "expose_headers": ["WWW-Authenticate"]}
 
 
 def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
@@ -117,12 +125,6 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
     # Connexion registers its own problem+json handlers for these; ours must replace each, not sit behind them.
     for error in (ProblemException, HTTPException, Exception):
         app.add_error_handler(error, handle_error)
-    app.add_middleware(
-        CORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=cors_origins if cors_origins is not None else ["*"],
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["WWW-Authenticate"],
-    )
-    return MockApp(app, state, control, simulation, fast_path=fast_path)
+    cors = cors_options(cors_origins)
+    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **cors)
+    return MockApp(app, state, control, simulation, fast_path=fast_path, cors=cors)

@@ -12,8 +12,9 @@ a reader, and a request is answered in a few dictionary lookups, while keeping w
 - response validation against the spec (:mod:`mock_server.response_check`).
 
 Anything that is not a plain success is handed, untouched, to the full connexion stack, which answers it as it always
-has: failed authentication, invalid parameters, unknown resources, ``HEAD``, a ``Prefer`` header, a CORS ``Origin``,
-a request with a body. So the fast path can only ever answer what the full stack would have answered the same way.
+has: failed authentication, invalid parameters, unknown resources, ``HEAD``, a ``Prefer`` header, a request with a
+body. Answers to browsers get their CORS headers from the same middleware as the full stack's. So the fast path can
+only ever answer what the full stack would have answered the same way.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from connexion.json_schema import resolve_refs
 from connexion.jsonifier import Jsonifier
 from connexion.uri_parsing import OpenAPIURIParser
 from starlette.datastructures import URL, QueryParams
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api_contract import API_NAMES, load_spec
@@ -48,9 +50,11 @@ from mock_server.validation import FieldParameterValidator
 # Connexion's serialiser, so a body is byte for byte what the connexion path sends.
 _JSON = Jsonifier()
 # Request headers that change the answer in ways only the full stack implements.
-_HANDED_ON_HEADERS = frozenset({b"origin", b"prefer", b"transfer-encoding"})
-# What CORSMiddleware adds to a response to a request without Origin.
-_HEADERS = [(b"content-type", b"application/json"), (b"vary", b"Origin")]
+_HANDED_ON_HEADERS = frozenset({b"prefer", b"transfer-encoding"})
+_HEADERS = [(b"content-type", b"application/json")]
+# What CORSMiddleware adds to the answer to a request without Origin (with one, the middleware itself answers).
+_NO_ORIGIN_HEADERS = [*_HEADERS, (b"vary", b"Origin")]
+_ANSWER = "mock.fast_path.answer"  # where a body waits for the CORS middleware to send it
 PARSED_QUERIES = 20_000  # distinct queries, and distinct parameter values, remembered per operation
 
 
@@ -271,12 +275,24 @@ def _compile() -> tuple[dict[str, Operation], list[tuple[re.Pattern[str], Operat
     return static, templated
 
 
-class FastPath:
-    """ASGI middleware in front of connexion: answer plain successful reads, hand everything else on."""
+async def _send_answer(scope: Scope, receive: Receive, send: Send) -> None:
+    answer: bytes = scope[_ANSWER]
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [*_HEADERS, (b"content-length", str(len(answer)).encode())]})
+    await send({"type": "http.response.body", "body": answer})
 
-    def __init__(self, app: ASGIApp) -> None:
+
+class FastPath:
+    """ASGI middleware in front of connexion: answer plain successful reads, hand everything else on.
+
+    ``cors``: the settings of the CORS middleware in connexion's stack; answers to browsers (requests with
+    ``Origin``) go through an instance of the same middleware, so they carry the same headers.
+    """
+
+    def __init__(self, app: ASGIApp, cors: dict[str, Any]) -> None:
         self.app = app
         self._static, self._templated = _compile()
+        self._cors = CORSMiddleware(_send_answer, **cors)
 
     def route(self, path: str) -> tuple[Operation, tuple[str, ...]] | None:
         operation = self._static.get(path)
@@ -292,8 +308,11 @@ class FastPath:
         if scope["type"] == "http" and scope["method"] == "GET":
             answer = self.answer(scope)
             if answer is not None:
+                if any(name == b"origin" for name, _ in scope["headers"]):
+                    await self._cors({**scope, _ANSWER: answer}, receive, send)
+                    return
                 await send({"type": "http.response.start", "status": 200,
-                            "headers": [*_HEADERS, (b"content-length", str(len(answer)).encode())]})
+                            "headers": [*_NO_ORIGIN_HEADERS, (b"content-length", str(len(answer)).encode())]})
                 await send({"type": "http.response.body", "body": answer})
                 return
         await self.app(scope, receive, send)

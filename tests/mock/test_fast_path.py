@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from mock_server.app import MockApp, create_app
+from mock_server.app import MockApp, cors_options, create_app
 from mock_server.fast_path import FastPath
 from mock_server.garuda import handlers as garuda_handlers
 from mock_server.state import MockState
@@ -30,10 +30,11 @@ from tests.mock.conftest import (
 )
 
 
-@pytest.fixture(scope="module")
-def twins() -> Iterator[tuple[TestClient, TestClient]]:
-    """The mock with and without its fast path, on equal data (only read here)."""
-    with TestClient(create_app()) as fast, TestClient(create_app(fast_path=False)) as slow:
+@pytest.fixture(scope="module", params=[None, ["http://localhost:3000"]], ids=["any-origin", "one-origin"])
+def twins(request: pytest.FixtureRequest) -> Iterator[tuple[TestClient, TestClient]]:
+    """The mock with and without its fast path, on equal data (only read here), under both kinds of CORS settings."""
+    with (TestClient(create_app(cors_origins=request.param)) as fast,
+          TestClient(create_app(fast_path=False, cors_origins=request.param)) as slow):
         yield fast, slow
 
 
@@ -69,7 +70,7 @@ _headers = st.fixed_dictionaries(
     {"credentials": st.sampled_from([GARUDA, GARUDA_OTHER, ALICE, BOB, {}, {"Authorization": "Token nope"},
                                      {"Authorization": "Bearer garuda-demo-token-acme"}])},
     optional={"Prefer": st.sampled_from(["code=404", "example=nothing", "return=minimal"]),
-              "Origin": st.just("http://localhost:3000")},
+              "Origin": st.sampled_from(["http://localhost:3000", "https://elsewhere.example"])},
 )
 
 
@@ -132,10 +133,11 @@ ACME_HEADERS = [(k.lower().encode(), v.encode()) for k, v in GARUDA.items()]
     ("/subscriptions/", b"", ALICE_HEADER),
     ("/v2/flight_sessions", f"deployment_id={DEPLOYMENT}".encode(), ACME_HEADERS),
     (f"/v2/flight_sessions/{SESSIONS[0]}", b"", ACME_HEADERS),
+    ("/flights/v1/search", b"", [*ALICE_HEADER, (b"origin", b"http://localhost:3000")]),  # a browser's
 ])
 def test_plain_reads_are_answered_without_connexion(path, query, headers) -> None:
     behind = _Refusing()
-    status, body = _call(FastPath(behind), _scope(path, query, headers))
+    status, body = _call(FastPath(behind, cors_options(None)), _scope(path, query, headers))
     assert (status, behind.calls) == (200, 0)
     json.loads(body)
 
@@ -147,13 +149,12 @@ def test_plain_reads_are_answered_without_connexion(path, query, headers) -> Non
     ("/flights/v1/search", b"limit=1&limit=2", ALICE_HEADER),  # repeated parameter
     ("/flights/v1/search", b"earliest_departure=2026-06-01T08:00:00", ALICE_HEADER),  # no offset
     ("/flights/v1/search", b"", [*ALICE_HEADER, (b"prefer", b"code=404")]),
-    ("/flights/v1/search", b"", [*ALICE_HEADER, (b"origin", b"http://localhost")]),
     (f"/v2/flight_sessions/{OTHER_COMPANY_SESSION}", b"", ACME_HEADERS),  # another company's
     ("/v2/flight_sessions/", b"", ACME_HEADERS),  # not in the spec's form (the front door rewrites it)
 ])
 def test_anything_but_a_plain_success_goes_to_the_full_stack(path, query, headers) -> None:
     behind = _Refusing()
-    status, _ = _call(FastPath(behind), _scope(path, query, headers))
+    status, _ = _call(FastPath(behind, cors_options(None)), _scope(path, query, headers))
     assert (status, behind.calls) == (599, 1)
 
 
