@@ -12,9 +12,6 @@ difference. A benchmark to read, not a test: nothing fails on slow figures.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,15 +20,11 @@ from collections.abc import Sequence
 
 import httpx
 
+from conformance.bundled_mock import free_port, stop_process
+
 GARUDA = {"Authorization": "Bearer garuda-demo-token-acme", "X-API-Key": "garuda-demo-key-acme"}
 ALICE = {"Authorization": "Token 3918a4f305ac8df7cebe0dbb90526085b233ca3b"}
 SESSION = "0b28db84d57ea15b5c26e5c3ffce67fc"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(args: list[str], probe: str) -> subprocess.Popen[bytes]:
@@ -46,18 +39,8 @@ def start(args: list[str], probe: str) -> subprocess.Popen[bytes]:
             if process.poll() is not None:
                 break
             time.sleep(0.1)
-    stop(process)
+    stop_process(process)
     raise RuntimeError(f"{' '.join(args)} did not start")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def requests_mix(client: httpx.Client, base: str) -> list[tuple[str, str, dict[str, str], dict[str, str | int]]]:
@@ -110,8 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         timings.setdefault(("all requests", way), []).append(elapsed)
     finally:
         if proxy is not None:
-            stop(proxy)
-        stop(mock)
+            stop_process(proxy)
+        stop_process(mock)
     print(f"{rounds} rounds of each request, each way; milliseconds")
     print(f"{'request':28} {'direct p50':>10} {'p99':>7} {'proxied p50':>11} {'p99':>7} {'added p50':>9} {'p99':>7}")
     kinds = [k for k in dict.fromkeys(k for k, _ in timings) if k != "all requests"] + ["all requests"]

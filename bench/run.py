@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 import httpx
 import yaml
 
-from conformance.bundled_mock import free_port
+from conformance.bundled_mock import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
@@ -83,13 +82,7 @@ class Server:
         return float("nan")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process(self.process, group=True)  # started in its own session: Prism's node children go too
 
 
 def mock_server(*args: str, probe: str = "/v2/openapi.json") -> Server:

@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import signal
 import socket
 import statistics
 import subprocess
@@ -28,6 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from conformance.bundled_mock import stop_process  # noqa: E402
 from mock_server.flights import load_catalog  # noqa: E402
 from mock_server.flightsayer.subscriptions import SubscriptionStore  # noqa: E402
 from mock_server.simulation import FlightSimulator  # noqa: E402
@@ -78,19 +77,9 @@ def start_receiver() -> tuple[subprocess.Popen, str]:
             return process, base
         except httpx.HTTPError:
             if time.monotonic() > deadline or process.poll() is not None:
-                stop(process)
+                stop_process(process)
                 raise RuntimeError("the receiver did not start") from None
             time.sleep(0.05)
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 async def burst(base: str, subscriptions: int, changes: int, concurrency: int) -> dict[str, float]:
@@ -149,7 +138,7 @@ def main(argv: list[str] | None = None) -> None:
         try:
             figures = asyncio.run(burst(base, args.subscriptions, args.changes, args.concurrency))
         finally:
-            stop(process)
+            stop_process(process)
         print(f"run {run}: {args.subscriptions} subscriptions x {args.changes} change(s), concurrency "
               f"{args.concurrency}: {figures['delivered']} delivered ({figures['failed_attempts']} failed attempts), "
               f"{figures['deliveries_per_s']:.0f} deliveries/s, event->POST p50 {figures['p50_ms']:.0f} ms, "

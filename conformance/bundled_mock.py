@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO
 
 import httpx
@@ -46,13 +48,26 @@ def running_mock_process(args: Sequence[str] = (), *, stdout: int = subprocess.D
             _wait_until_healthy(base_url, process, errors, timeout)
             yield base_url, process
         finally:
-            if process.poll() is None:
-                process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, *, group: bool = False) -> None:
+    """Stop ``process`` by its PID (its whole process group with ``group``, for one started in a new session):
+    SIGTERM, then SIGKILL if it is still running 10 s later."""
+    def send(signal_number: int) -> None:
+        if not group:
+            process.send_signal(signal_number)  # does nothing once the process has exited
+            return
+        with suppress(ProcessLookupError):  # exited meanwhile
+            os.killpg(process.pid, signal_number)
+
+    if process.poll() is None:
+        send(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            send(signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def _wait_until_healthy(base_url: str, process: subprocess.Popen, errors: IO[str], timeout: float) -> None:
