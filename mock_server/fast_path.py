@@ -275,11 +275,14 @@ def _compile() -> tuple[dict[str, Operation], list[tuple[re.Pattern[str], Operat
     return static, templated
 
 
-async def _send_answer(scope: Scope, receive: Receive, send: Send) -> None:
-    answer: bytes = scope[_ANSWER]
+async def _send_ok(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
     await send({"type": "http.response.start", "status": 200,
-                "headers": [*_HEADERS, (b"content-length", str(len(answer)).encode())]})
-    await send({"type": "http.response.body", "body": answer})
+                "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _send_answer(scope: Scope, receive: Receive, send: Send) -> None:
+    await _send_ok(send, scope[_ANSWER], _HEADERS)
 
 
 class FastPath:
@@ -310,10 +313,8 @@ class FastPath:
             if answer is not None:
                 if any(name == b"origin" for name, _ in scope["headers"]):
                     await self._cors({**scope, _ANSWER: answer}, receive, send)
-                    return
-                await send({"type": "http.response.start", "status": 200,
-                            "headers": [*_NO_ORIGIN_HEADERS, (b"content-length", str(len(answer)).encode())]})
-                await send({"type": "http.response.body", "body": answer})
+                else:
+                    await _send_ok(send, answer, _NO_ORIGIN_HEADERS)
                 return
         await self.app(scope, receive, send)
 
@@ -348,11 +349,9 @@ def _checked(operation: Operation, reply: Reply) -> bytes | None:
     if isinstance(reply, Page):
         assert isinstance(check, PageCheck)
         return page_json(reply.head, reply.results) if check.error(reply.head, reply.results) is None else None
-    if isinstance(check, PageCheck):
-        assert isinstance(reply, Json)
-        body = _JSON.dumps(reply.value).encode()
-        return body if check.value_error(reply.value) is None else None
-    if isinstance(reply, Json):
-        body = _JSON.dumps(reply.value).encode()
-        return body if check.body_error(body, reply.value) is None else None
-    return reply.body if check.body_error(reply.body) is None else None
+    if isinstance(reply, Encoded):
+        assert isinstance(check, SchemaCheck)
+        return reply.body if check.body_error(reply.body) is None else None
+    body = _JSON.dumps(reply.value).encode()
+    problem = check.value_error(reply.value) if isinstance(check, PageCheck) else check.body_error(body, reply.value)
+    return body if problem is None else None
