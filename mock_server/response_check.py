@@ -12,9 +12,8 @@ The compiled code is only trusted to say "valid": a body it rejects is judged ag
 from __future__ import annotations
 
 import copy
-import re
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jsonschema_rs
@@ -49,7 +48,6 @@ def json_schema_of(node: Any) -> Any:
     return schema
 
 
-_reference_date_time = FORMAT_CHECKER.checkers["date-time"][0]
 # Date-times the reference check certainly accepts: RFC 3339 with a day that exists in its month (29 February
 # excepted), ASCII digits only, year 0001 or later. Used as a plain pattern, so the compiled validator checks
 # date-times in Rust; anything outside it is judged by the reference itself. (jsonschema-rs's own date-time format is
@@ -59,14 +57,6 @@ SURELY_DATE_TIME = (
     r"(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
     r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
 )
-_SURELY_DATE_TIME = re.compile(SURELY_DATE_TIME)
-
-
-def is_date_time(value: object) -> bool:
-    """The reference validator's ``date-time`` check, answered by a regex for the common case."""
-    if isinstance(value, str) and _SURELY_DATE_TIME.fullmatch(value) is not None:
-        return True
-    return _reference_date_time(value)
 
 
 def surely_valid_form(node: Any) -> Any:
@@ -86,8 +76,8 @@ def surely_valid_form(node: Any) -> Any:
     return schema
 
 
-# The reference validator's format checks, so the two cannot disagree on a format.
-_FORMATS = {"date-time": is_date_time, "uri": is_uri}
+# The reference validator's own check for the one other format the specs use, so the two cannot disagree on it.
+_FORMATS = {"uri": is_uri}
 
 
 class SchemaCheck:
@@ -147,26 +137,22 @@ class PageCheck:
     def error(self, head: dict[str, Any], items: Sequence[bytes]) -> str | None:
         """Why the page made of ``head`` (every field but ``results``) and the serialised ``items`` does not
         conform."""
-        problem = self.envelope.error({**head, "results": [None] * len(items)})
-        if problem is not None:
-            return problem
-        for index, item in enumerate(items):
-            problem = self.items.body_error(item)
-            if problem is not None:
-                return f"results/{index}: {problem}"
-        return None
-
+        return self._first_problem(head, items, self.items.body_error)
 
     def value_error(self, value: dict[str, Any]) -> str | None:
         """Why the page ``value`` (parsed, not serialised) does not conform."""
         results = value.get("results")
         if not isinstance(results, list):
             return self.envelope.error(value)
-        problem = self.envelope.error({**value, "results": [None] * len(results)})
+        return self._first_problem(value, results, self.items.error)
+
+    def _first_problem(self, head: dict[str, Any], items: Sequence[Any],
+                       item_error: Callable[[Any], str | None]) -> str | None:
+        problem = self.envelope.error({**head, "results": [None] * len(items)})
         if problem is not None:
             return problem
-        for index, item in enumerate(results):
-            problem = self.items.error(item)
+        for index, item in enumerate(items):
+            problem = item_error(item)
             if problem is not None:
                 return f"results/{index}: {problem}"
         return None

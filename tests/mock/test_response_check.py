@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from api_contract import API_NAMES, load_spec, spec_path
 from api_contract.examples import iter_examples, operations
-from mock_server.response_check import PageCheck, SchemaCheck, is_date_time, json_schema_of
+from mock_server.response_check import SURELY_DATE_TIME, PageCheck, SchemaCheck, json_schema_of
 from mock_server.validation import FORMAT_CHECKER
 
 
@@ -56,7 +57,8 @@ _DATE_TIME_CHECK = SchemaCheck({"components": {"schemas": {"T": {"type": "string
 @given(st.one_of(_date_times(), st.text(max_size=30)))
 def test_date_time_format_is_decided_as_the_reference_decides(value: str) -> None:
     reference = FORMAT_CHECKER.conforms(value, "date-time")
-    assert is_date_time(value) == reference
+    if re.fullmatch(SURELY_DATE_TIME, value):  # the pattern compiled in place of the format vouches only for these
+        assert reference
     assert _DATE_TIME_CHECK.error(value) is None if reference else _DATE_TIME_CHECK.error(value) is not None
     if _DATE_TIME_CHECK.vouches_for(value):  # the compiled verdict may be stricter, never looser
         assert reference
