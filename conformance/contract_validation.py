@@ -31,10 +31,8 @@ from openapi_core.validation.response.exceptions import DataValidationError, Hea
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from api_contract import API_NAMES, load_spec, spec_path
+from api_contract.routing import Api, api_of_path, canonical_path, operation_of
 from conformance.checks.seed_rules import answer_violations
-from mock_server.apis import Api, api_of_path
-from mock_server.front import canonical_path
-from mock_server.traffic import operation_of
 
 Side = Literal["request", "response"]
 BLAME: dict[Side, str] = {"request": "frontend", "response": "backend"}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.apis import OPERATION_API
+from api_contract.routing import OPERATION_API
 from mock_server.errors import ApiError
 from mock_server.state import MockState
 

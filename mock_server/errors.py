@@ -14,7 +14,8 @@ from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from mock_server.apis import Api, allowed_methods, api_of_path
+from api_contract.routing import Api, api_of_path
+from mock_server.apis import allowed_methods
 
 logger = logging.getLogger("mock_server")
 

@@ -19,7 +19,6 @@ only ever answer what the full stack would have answered the same way.
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,7 +35,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api_contract import API_NAMES, load_spec
 from api_contract.examples import operations
-from mock_server.apis import OPERATION_API
+from api_contract.routing import OPERATION_API, ROUTES
 from mock_server.auth import AUTHENTICATORS, Principal
 from mock_server.errors import ApiError, FieldProblem
 from mock_server.flightsayer import handlers as flightsayer
@@ -250,9 +249,9 @@ def _response_check(spec: dict[str, Any], operation: dict[str, Any]) -> SchemaCh
     return PageCheck(spec, pointer) if pointer.endswith("Page") else SchemaCheck(spec, pointer)
 
 
-def _compile() -> tuple[dict[str, Operation], list[tuple[re.Pattern[str], Operation]]]:
-    static: dict[str, Operation] = {}
-    templated: list[tuple[re.Pattern[str], Operation]] = []
+def _compile() -> dict[str, Operation]:
+    """Every GET operation with a reader, compiled, by operationId."""
+    compiled: dict[str, Operation] = {}
     for api in API_NAMES:
         spec = load_spec(api)
         resolved = resolve_refs(spec)  # parameters as connexion sees them
@@ -262,17 +261,12 @@ def _compile() -> tuple[dict[str, Operation], list[tuple[re.Pattern[str], Operat
                 continue
             item = resolved["paths"][path]
             parameters = item.get("parameters", []) + item[method].get("parameters", [])
-            compiled = Operation(operation["operationId"], parameters, reader,
-                                 partial(_response_check, spec, operation))
-            if "{" in path:
-                pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "([^/]+)", re.escape(path)) + "$")
-                templated.append((pattern, compiled))
-            else:
-                static[path] = compiled
-    missing = set(READERS) - {op.operation_id for op in [*static.values(), *(op for _, op in templated)]}
+            compiled[operation["operationId"]] = Operation(operation["operationId"], parameters, reader,
+                                                           partial(_response_check, spec, operation))
+    missing = set(READERS) - set(compiled)
     if missing:
         raise ValueError(f"readers for operations the specs do not have as GET: {sorted(missing)}")
-    return static, templated
+    return compiled
 
 
 async def _send_ok(send: Send, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
@@ -294,18 +288,16 @@ class FastPath:
 
     def __init__(self, app: ASGIApp, cors: dict[str, Any]) -> None:
         self.app = app
-        self._static, self._templated = _compile()
+        self._operations = _compile()
         self._cors = CORSMiddleware(_send_answer, **cors)
 
     def route(self, path: str) -> tuple[Operation, tuple[str, ...]] | None:
-        operation = self._static.get(path)
-        if operation is not None:
-            return operation, ()
-        for pattern, operation in self._templated:
-            match = pattern.match(path)
-            if match is not None:
-                return operation, match.groups()
-        return None
+        """The compiled GET operation at ``path`` (routed by the contract layer) and its path parameters."""
+        routed = ROUTES.match("GET", path)
+        if routed is None:
+            return None
+        operation = self._operations.get(routed[0].operation_id)
+        return (operation, routed[1]) if operation is not None else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":

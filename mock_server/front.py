@@ -1,9 +1,8 @@
 """The outermost layer: the mock's own routes (docs, control API), then both APIs through connexion.
 
-It also hands every request the mock's state, and accepts both trailing-slash forms: Django REST framework routes end
-in a slash (`/subscriptions/`) and its links keep it (the seed's `next` link points at `/flights/v1/search/`), and
-clients write both. Rather than redirect (a redirect would answer before authentication), each request is rewritten
-to the form the spec declares.
+It also hands every request the mock's state, and accepts both trailing-slash forms of Flightsayer's paths
+(:func:`api_contract.routing.canonical_path` says why). Rather than redirect (a redirect would answer before
+authentication), each request is rewritten to the form the spec declares.
 
 Before any of that it enforces the front-door limits (:mod:`mock_server.limits`, and who may use the control API),
 so an oversized or unauthorised request is refused before anything reads or buffers it.
@@ -16,23 +15,13 @@ import json
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mock_server.apis import api_of_path
+from api_contract.routing import api_of_path, canonical_path
 from mock_server.control import ControlState
 from mock_server.control.access import is_control_path
 from mock_server.errors import ApiError, error_body
 from mock_server.limits import BodyTooLarge, check_request_head, limited_receive
 from mock_server.state import MockState
 from mock_server.traffic import SERVER_SEND
-
-_CANONICAL = {"/subscriptions": "/subscriptions/", "/flights/v1/search/": "/flights/v1/search"}
-
-
-def canonical_path(path: str) -> str:
-    if path in _CANONICAL:
-        return _CANONICAL[path]
-    if path.startswith(("/subscriptions/", "/flights/v1/status/")) and path.endswith("/") and path.count("/") == 4:
-        return path[:-1]
-    return path
 
 
 class FrontMiddleware:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from connexion.resolver import Resolver
 
-from mock_server.apis import OPERATION_API
+from api_contract.routing import OPERATION_API
 
 
 def snake_case(name: str) -> str:

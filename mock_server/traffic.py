@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import time
 from datetime import UTC, datetime
 from http import HTTPStatus
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api_contract import API_NAMES, load_spec
-from api_contract.examples import operations
-from mock_server.apis import OPERATION_API
+from api_contract.routing import OPERATION_API, operation_of
 from mock_server.control.faults import TakenFault
 from mock_server.control.state import ControlState
 from mock_server.errors import error_body
@@ -30,35 +27,6 @@ SERVER_SEND = "mock.server_send"
 
 class HangUp(ConnectionError):
     """Raised where the server gives no way to close the connection (e.g. in-process test clients)."""
-
-
-def _operation_index() -> tuple[dict[tuple[str, str], str], list[tuple[str, re.Pattern[str], str]]]:
-    static: dict[tuple[str, str], str] = {}
-    templated: list[tuple[str, re.Pattern[str], str]] = []
-    for api in API_NAMES:
-        for path, method, operation, _ in operations(load_spec(api)):
-            methods = [method.upper()] + (["HEAD"] if method == "get" else [])
-            for verb in methods:
-                if "{" in path:
-                    pattern = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
-                    templated.append((verb, pattern, operation["operationId"]))
-                else:
-                    static[(verb, path)] = operation["operationId"]
-    return static, templated
-
-
-_STATIC, _TEMPLATED = _operation_index()
-
-
-def operation_of(method: str, path: str) -> str | None:
-    """The operationId serving ``method path`` (path already in the spec's trailing-slash form), if any."""
-    found = _STATIC.get((method, path))
-    if found is not None:
-        return found
-    for verb, pattern, operation_id in _TEMPLATED:
-        if verb == method and pattern.match(path):
-            return operation_id
-    return None
 
 
 async def send_fault(send: Send, fault: TakenFault) -> None:

@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from api_contract import read_yaml
-from mock_server.apis import CONTROL_BASE_PATH, CONTROL_SPEC, OPERATION_API
+from api_contract.routing import OPERATION_API
+from mock_server.apis import CONTROL_BASE_PATH, CONTROL_SPEC
 from mock_server.control.latency import LatencyRule
 from mock_server.control.state import ControlState
 from mock_server.errors import ApiError

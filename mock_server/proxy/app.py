@@ -17,8 +17,8 @@ import anyio.to_thread
 import httpx
 from starlette.types import Receive, Scope, Send
 
+from api_contract.routing import Api
 from conformance.contract_validation import ContractValidator, ContractViolation, RecordedRequest, RecordedResponse
-from mock_server.apis import Api
 from mock_server.errors import error_body
 from mock_server.proxy.forwarding import (
     DEFAULT_TIMEOUTS,
