@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from api_contract.policy import View, view_of
+
 API_NAMES: tuple[str, ...] = ("garuda", "flightsayer")
 
 _PACKAGED = Path(__file__).parent / "specs"  # where the wheel puts them
@@ -37,10 +39,12 @@ def read_yaml(path: Path) -> Any:
 
 
 @cache
-def _parsed(api: str) -> dict[str, Any]:
-    return read_yaml(spec_path(api))
+def _parsed(api: str, view: View) -> dict[str, Any]:
+    return view_of(read_yaml(spec_path(api)), view)
 
 
-def load_spec(api: str) -> dict[str, Any]:
-    """A fresh, mutable copy of the parsed spec of ``api``."""
-    return copy.deepcopy(_parsed(api))
+def load_spec(api: str, view: View = "contract") -> dict[str, Any]:
+    """A fresh, mutable copy of the spec of ``api`` in ``view`` (:mod:`api_contract.policy`): ``contract`` (what
+    the seeds state; what backends are judged by), ``mock`` (with the mock's choices) or ``inputs`` (the contract,
+    with the mock's choices on what clients send)."""
+    return copy.deepcopy(_parsed(api, view))

@@ -113,7 +113,7 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
     )
     for api in API_NAMES:
         app.add_api(
-            load_spec(api),  # parsed already; connexion would parse the file again, ~10x slower
+            load_spec(api, "mock"),  # parsed already; connexion would parse the file again, ~10x slower
             base_path="",
             name=api,
             resolver=resolver(),

@@ -31,7 +31,7 @@ _PAGE = """<!DOCTYPE html>
 
 def _spec_endpoint(api: str):
     async def spec(request: Request) -> Response:
-        document = load_spec(api)
+        document = load_spec(api, "mock")
         base = str(request.base_url).rstrip("/")
         document["servers"] = [{"url": base, "description": "This mock"}, *document.get("servers", [])]
         return Response(json.dumps(document), media_type="application/json")
@@ -41,7 +41,7 @@ def _spec_endpoint(api: str):
 
 def _ui_endpoint(api: str):
     async def ui(request: Request) -> Response:
-        title = escape(load_spec(api)["info"]["title"])
+        title = escape(load_spec(api, "mock")["info"]["title"])
         page = _PAGE.format(title=title, assets=ASSETS, spec=f"{DOCS_PREFIXES[api]}/openapi.json")
         return HTMLResponse(page)
 

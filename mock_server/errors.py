@@ -1,7 +1,8 @@
 """Every error leaves the mock in the format of the API it concerns, never as problem+json.
 
 Garuda: ``{"success": false, "message": "..."}``. Flightsayer (Django REST framework): ``{"detail": "..."}``, or
-``{"field": ["message"]}`` for invalid input, and ``WWW-Authenticate: Token`` on 401.
+``{"field": ["message"]}`` for invalid input. Every 401 carries the challenge HTTP requires (RFC 9110, 15.5.2):
+``WWW-Authenticate: Bearer`` for Garuda, ``Token`` for Flightsayer (as DRF's TokenAuthentication answers).
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ class FieldProblem(ProblemException):
         self.message = message
 
 
+_CHALLENGES: dict[Api | None, str] = {"garuda": "Bearer", "flightsayer": "Token"}
+
+
+def challenge(api: Api | None) -> str:
+    """The ``WWW-Authenticate`` value of a 401 from ``api``."""
+    return _CHALLENGES.get(api, "Token")
+
+
 def error_body(api: Api | None, status: int, message: str, field: str | None = None) -> dict:
     if api == "garuda":
         return {"success": False, "message": f"{field}: {message}" if field else message}
@@ -52,8 +61,8 @@ def error_body(api: Api | None, status: int, message: str, field: str | None = N
 
 def error_response(api: Api | None, error: ApiError) -> ConnexionResponse:
     headers = dict(error.headers)
-    if error.status == 401 and api != "garuda":
-        headers.setdefault("WWW-Authenticate", "Token")
+    if error.status == 401:
+        headers.setdefault("WWW-Authenticate", challenge(api))
     return ConnexionResponse(
         status_code=error.status,
         body=json.dumps(error_body(api, error.status, error.message, error.field)).encode(),

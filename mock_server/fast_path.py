@@ -253,7 +253,7 @@ def _compile() -> dict[str, Operation]:
     """Every GET operation with a reader, compiled, by operationId."""
     compiled: dict[str, Operation] = {}
     for api in API_NAMES:
-        spec = load_spec(api)
+        spec = load_spec(api, "mock")
         resolved = resolve_refs(spec)  # parameters as connexion sees them
         for path, method, operation, _ in operations(spec):
             reader = READERS.get(operation["operationId"])

@@ -47,7 +47,7 @@ def _fixed_header_value(schema: dict[str, Any], header: dict[str, Any]) -> str |
 def _index() -> dict[str, dict[int, DocumentedResponse]]:
     index: dict[str, dict[int, DocumentedResponse]] = {}
     for api in API_NAMES:
-        spec = load_spec(api)
+        spec = load_spec(api, "mock")
         for _, _, operation, _ in operations(spec):
             documented: dict[int, DocumentedResponse] = {}
             for code, response in operation["responses"].items():

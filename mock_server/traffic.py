@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api_contract.routing import OPERATION_API, operation_of
 from mock_server.control.faults import TakenFault
 from mock_server.control.state import ControlState
-from mock_server.errors import error_body
+from mock_server.errors import challenge, error_body
 
 CONTROL_PREFIX = "/_mock"
 # Where the server's own ``send`` is kept (FrontMiddleware puts it there), for hanging up on a client.
@@ -36,8 +36,8 @@ async def send_fault(send: Send, fault: TakenFault) -> None:
     message = fault.message or _reason(status)
     body = json.dumps(error_body(api, status, message)).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if status == 401 and api == "flightsayer":
-        headers.append((b"www-authenticate", b"Token"))
+    if status == 401:
+        headers.append((b"www-authenticate", challenge(api).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

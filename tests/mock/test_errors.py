@@ -91,3 +91,15 @@ def test_a_repeated_query_parameter_is_a_400_naming_it(client: TestClient, path:
     response = client.get(path, headers=headers)
     assert response.status_code == 400
     assert field in response.text and "only once" in response.text
+
+
+@pytest.mark.parametrize(("path", "headers", "challenge"), [
+    ("/v2/flight_sessions", {}, "Bearer"),
+    ("/v2/flight_sessions", {"Authorization": GARUDA["Authorization"]}, "Bearer"),
+    ("/flights/v1/search", {}, "Token"),
+])
+def test_every_401_carries_the_challenge_http_requires(client: TestClient, path: str, headers: dict[str, str],
+                                                       challenge: str) -> None:
+    response = client.get(path, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == challenge

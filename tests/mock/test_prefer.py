@@ -13,7 +13,7 @@ FLIGHT = "DL5267GTRATL1608260204"
 
 
 def documented(api: str, operation: str, status: int, name: str) -> object:
-    return next(e.value for e in iter_examples(load_spec(api))
+    return next(e.value for e in iter_examples(load_spec(api, "mock"))
                 if (e.operation, e.where, e.name) == (operation, f"response {status}", name))
 
 

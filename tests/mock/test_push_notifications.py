@@ -18,7 +18,7 @@ from mock_server.app import create_app
 from tests.mock.conftest import ALICE, BOB
 from tests.serving import serving
 
-STATUS_SCHEMA = schema_validator(load_spec("flightsayer"), {"$ref": "#/components/schemas/FlightStatus"})
+STATUS_SCHEMA = schema_validator(load_spec("flightsayer", "mock"), {"$ref": "#/components/schemas/FlightStatus"})
 
 
 class Receiver:

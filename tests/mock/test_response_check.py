@@ -15,7 +15,7 @@ from connexion.spec import Specification
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from api_contract import API_NAMES, load_spec, spec_path
+from api_contract import API_NAMES, load_spec
 from api_contract.examples import iter_examples, operations
 from mock_server.response_check import SURELY_DATE_TIME, PageCheck, SchemaCheck, json_schema_of
 from mock_server.validation import FORMAT_CHECKER
@@ -81,7 +81,7 @@ def _variants(value: Any) -> Iterator[Any]:
 def _cases() -> Iterator[tuple[str, str, str, Any]]:
     """(api, operationId, pointer, example) for every 200 example of a GET whose schema is a named one."""
     for api in API_NAMES:
-        spec = load_spec(api)
+        spec = load_spec(api, "mock")
         by_operation = {op["operationId"]: op for _, method, op, _ in operations(spec) if method == "get"}
         seen: set[str] = set()
         for example in iter_examples(spec):
@@ -100,7 +100,7 @@ def _connexion_validator(api: str, operation_id: str) -> Draft4ResponseValidator
     """The validator connexion's response validation builds for the operation's 200 answer."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        resolved = Specification.load(spec_path(api)).spec
+        resolved = Specification.load(load_spec(api, "mock")).spec
     for _, method, operation, _ in operations(resolved):
         if operation.get("operationId") == operation_id and method == "get":
             schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
@@ -115,7 +115,7 @@ def test_every_get_with_a_200_example_is_covered() -> None:
 
 @pytest.mark.parametrize("api, operation_id, pointer, example", CASES, ids=[c[1] for c in CASES])
 def test_a_check_accepts_exactly_what_connexion_accepts(api, operation_id, pointer, example) -> None:
-    spec = load_spec(api)
+    spec = load_spec(api, "mock")
     check = PageCheck(spec, pointer) if pointer.endswith("Page") else SchemaCheck(spec, pointer)
     reference = _connexion_validator(api, operation_id)
     rejected = 0
@@ -132,7 +132,7 @@ def test_a_check_accepts_exactly_what_connexion_accepts(api, operation_id, point
 
 
 def test_a_page_is_checked_item_by_item_naming_the_bad_one() -> None:
-    spec = load_spec("flightsayer")
+    spec = load_spec("flightsayer", "mock")
     example = next(c[3] for c in CASES if c[1] == "searchFlights")
     check = PageCheck(spec, "#/components/schemas/FlightStatusPage")
     items = [json.dumps(item).encode() for item in example["results"]]
@@ -145,7 +145,7 @@ def test_a_page_is_checked_item_by_item_naming_the_bad_one() -> None:
 
 
 def test_a_remembered_body_does_not_vouch_for_a_changed_one() -> None:
-    spec = load_spec("flightsayer")
+    spec = load_spec("flightsayer", "mock")
     example = next(c[3] for c in CASES if c[1] == "getFlightStatus")
     check = SchemaCheck(spec, "#/components/schemas/FlightStatus")
     assert check.body_error(json.dumps(example).encode()) is None

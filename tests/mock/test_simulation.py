@@ -21,7 +21,7 @@ THREE_DAYS = timedelta(days=3)
 
 @pytest.fixture(scope="module")
 def flight_status_validator():
-    return schema_validator(load_spec("flightsayer"), {"$ref": "#/components/schemas/FlightStatus"})
+    return schema_validator(load_spec("flightsayer", "mock"), {"$ref": "#/components/schemas/FlightStatus"})
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ def proxy_url(mock: MockApp) -> Iterator[str]:
 def test_the_command_line_proxy_forwards_over_http_and_refuses_bad_requests_when_strict(proxy_url: str) -> None:
     good = httpx.get(proxy_url + "/v2/flight_sessions", headers=GARUDA)
     assert good.status_code == 200 and "x-contract-violations" not in good.headers
-    bad = httpx.get(proxy_url + "/v2/flight_sessions", params={"deployment_id": "nope"}, headers=GARUDA)
+    bad = httpx.post(proxy_url + "/v2/flight_sessions", json={"deployment_id": "nope"}, headers=GARUDA)
     assert bad.status_code == 400 and bad.json()["success"] is False
     assert json.loads(bad.headers["x-contract-violations"])[0]["side"] == "request"
     journal = httpx.get(proxy_url + "/_mock/violations").json()

@@ -14,7 +14,7 @@ from conformance.traffic import judge_entries, read_har
 from conformance.traffic.__main__ import main
 
 SESSION_HAR = Path(__file__).parent.parent / "fixtures" / "traffic" / "session.har"
-# The fixture's entries that break the contract: a string for an integer time (the frontend), an undocumented 500
+# The fixture's entries that break the contract: a date for epoch milliseconds (the frontend), an undocumented 500
 # and a distribution summing to 1.5 (the backend). Everything else is good, a CORS preflight or a static asset.
 BAD_ENTRIES = [(1, "request", "request-body"), (3, "response", "undocumented-status"),
                (6, "response", "distribution_sums_to_one")]

@@ -16,9 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api_contract import spec_path
 from tests.mock.live_server import running_mock
-from tests.mock.test_schemathesis_upstream import CONFIG, CREDENTIALS
+from tests.mock.test_schemathesis_upstream import CONFIG, CREDENTIALS, mock_spec_file
 
 EXAMPLES = os.environ.get("ROBUSTNESS_FUZZ_EXAMPLES", "5")
 JOURNAL_SIZE = 500_000
@@ -29,7 +28,8 @@ def fuzz(api: str, base: str, workdir: Path) -> tuple[subprocess.CompletedProces
     har = workdir / f"{api}.har"
     schemathesis = Path(sys.executable).with_name("schemathesis")
     result = subprocess.run(
-        [str(schemathesis), "--no-color", "--config-file", str(CONFIG), "run", str(spec_path(api)), "--url", base,
+        [str(schemathesis), "--no-color", "--config-file", str(CONFIG), "run", str(mock_spec_file(api, workdir)),
+         "--url", base,
          *CREDENTIALS[api], "--checks", "all", "--max-examples", EXAMPLES, "--seed", "1", "--workers", "1",
          "--report", "har", "--report-har-path", str(har)],
         capture_output=True, text=True, timeout=3600, cwd=workdir,
