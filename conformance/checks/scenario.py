@@ -34,6 +34,22 @@ def expect_status(response: httpx.Response, *allowed: int) -> None:
            f"{response.request.url.path}", f"HTTP {response.status_code}: {short_body(response)}", response)
 
 
+def expect_refused(response: httpx.Response, why: str) -> None:
+    """Some 4xx: the seeds name no error status, so where a request must be refused any client error will do."""
+    expect(400 <= response.status_code < 500, f"a 4xx refusal of {response.request.method} "
+           f"{response.request.url.path} ({why})", f"HTTP {response.status_code}: {short_body(response)}", response)
+
+
+def expect_credentials_refused(response: httpx.Response, why: str) -> None:
+    """401 or 403 (Django REST framework answers 403 in some set-ups); a 401 carries a challenge, as HTTP requires
+    (RFC 9110, 15.5.2)."""
+    expect(response.status_code in (401, 403), f"HTTP 401 or 403 {why}", f"HTTP {response.status_code}: "
+           f"{short_body(response)}", response)
+    if response.status_code == 401:
+        expect(response.headers.get("WWW-Authenticate"), "a WWW-Authenticate challenge with the 401 (RFC 9110)",
+               dict(response.headers), response)
+
+
 def expect_no_violations(violations: list[Violation], response: httpx.Response | None) -> None:
     if violations:
         expect(False, "no violation", "; ".join(v.describe() for v in violations[:5]), response)

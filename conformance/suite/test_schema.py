@@ -1,6 +1,6 @@
-"""Schemathesis over both specs: every operation with generated positive and negative requests, and stateful
-sequences driven by the specs' links. The enabled and disabled schemathesis checks are listed in
-conformance/schema_testing.py with the reason for each."""
+"""Schemathesis over both specs: every operation with generated requests a backend must accept (positive, from the
+inputs view) and requests it must refuse (negative, from the contract view), and stateful sequences driven by the
+specs' links. What runs, on what, and why: conformance/schema_testing.py."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from hypothesis import Phase, settings
 from hypothesis.errors import Flaky
 
 from conformance.config import ConformanceConfig
-from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, use_configured_references
+from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, prepare
 
-GARUDA, FLIGHTSAYER = load_schema("garuda"), load_schema("flightsayer")
+GARUDA = {mode: load_schema("garuda", mode) for mode in ("positive", "negative")}
+FLIGHTSAYER = {mode: load_schema("flightsayer", mode) for mode in ("positive", "negative")}
 
 
 class CreatedResources:
@@ -27,9 +28,13 @@ class CreatedResources:
 
     def note(self, api: str, case: schemathesis.Case, response: Any, headers: dict[str, str]) -> None:
         operation = case.operation.definition.raw.get("operationId")
-        if api == "garuda" and operation == "createFlightSession" and response.status_code == 200:
-            session_id = (response.json().get("data") or {}).get("flight_session_id")
-            self.undo.append(("DELETE", f"/v2/flight_sessions/{session_id}", headers))
+        if api == "garuda" and operation == "createFlightSession" and 200 <= response.status_code < 300:
+            try:
+                session_id = (response.json().get("data") or {}).get("flight_session_id")
+            except (ValueError, AttributeError):
+                return
+            if isinstance(session_id, str):
+                self.undo.append(("DELETE", f"/v2/flight_sessions/{session_id}", headers))
         if api == "flightsayer" and operation == "putSubscription" and response.status_code == 201:
             self.undo.append(("DELETE", f"/subscriptions/{case.path_parameters['flight_id']}", headers))
 
@@ -51,7 +56,7 @@ def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, Con
                       created: CreatedResources) -> None:
     base_url, config = backend
     headers = auth_headers(api, config)
-    use_configured_references(case, config)
+    prepare(case, config)
     response = case.call(base_url=base_url, headers=headers)
     created.note(api, case, response, headers)
     case.validate_response(response, checks=ENABLED_CHECKS, headers=headers,
@@ -63,31 +68,63 @@ def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
 
 
 @_marks("garuda", writes=False)
-@GARUDA.include(method="GET").parametrize()
+@GARUDA["positive"].include(method="GET").parametrize()
 @settings()
 def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
     call_and_validate("garuda", case, backend, created)
 
 
+@_marks("garuda", writes=False)
+@GARUDA["negative"].include(method="GET").parametrize()
+@settings()
+def test_garuda_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
+                                                  created: CreatedResources) -> None:
+    call_and_validate("garuda", case, backend, created)
+
+
 @_marks("garuda", writes=True)
-@GARUDA.exclude(method="GET").parametrize()
+@GARUDA["positive"].exclude(method="GET").parametrize()
 @settings()
 def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
     call_and_validate("garuda", case, backend, created)
 
 
+@_marks("garuda", writes=True)
+@GARUDA["negative"].exclude(method="GET").parametrize()
+@settings()
+def test_garuda_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
+                                                   created: CreatedResources) -> None:
+    call_and_validate("garuda", case, backend, created)
+
+
 @_marks("flightsayer", writes=False)
-@FLIGHTSAYER.include(method="GET").parametrize()
+@FLIGHTSAYER["positive"].include(method="GET").parametrize()
 @settings()
 def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
     call_and_validate("flightsayer", case, backend, created)
 
 
+@_marks("flightsayer", writes=False)
+@FLIGHTSAYER["negative"].include(method="GET").parametrize()
+@settings()
+def test_flightsayer_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
+                                                       created: CreatedResources) -> None:
+    call_and_validate("flightsayer", case, backend, created)
+
+
 @_marks("flightsayer", writes=True)
-@FLIGHTSAYER.exclude(method="GET").parametrize()
+@FLIGHTSAYER["positive"].exclude(method="GET").parametrize()
 @settings()
 def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: Any,
                                               created: CreatedResources) -> None:
+    call_and_validate("flightsayer", case, backend, created)
+
+
+@_marks("flightsayer", writes=True)
+@FLIGHTSAYER["negative"].exclude(method="GET").parametrize()
+@settings()
+def test_flightsayer_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
+                                                        created: CreatedResources) -> None:
     call_and_validate("flightsayer", case, backend, created)
 
 
@@ -105,7 +142,7 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
-            use_configured_references(case, config)
+            prepare(case, config)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"base_url": base_url, "headers": headers}
@@ -131,9 +168,9 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
 @_marks("garuda", writes=True)
 def test_garuda_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
-    run_state_machine("garuda", GARUDA, backend, created)
+    run_state_machine("garuda", GARUDA["positive"], backend, created)
 
 
 @_marks("flightsayer", writes=True)
 def test_flightsayer_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
-    run_state_machine("flightsayer", FLIGHTSAYER, backend, created)
+    run_state_machine("flightsayer", FLIGHTSAYER["positive"], backend, created)

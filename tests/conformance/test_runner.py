@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,13 @@ def config_file(tmp_path: Path, mock_config: dict[str, Any]) -> Path:
     return path
 
 
-def times_as_strings(x: Exchange) -> None:
+def times_as_dates(x: Exchange) -> None:
+    """Epoch milliseconds answered as ISO dates: neither reading of the seed ("String", or the integer examples)."""
     if x.path.startswith("/v2/flight_sessions") and x.status == 200 and isinstance(x.response, dict):
         sessions = x.response["data"] if isinstance(x.response["data"], list) else [x.response["data"]]
         for session in sessions:
-            session["start_date_time"] = str(session["start_date_time"])
+            when = datetime.fromtimestamp(session["start_date_time"] / 1000, UTC)
+            session["start_date_time"] = when.isoformat()
 
 
 def test_suite_passes_against_the_mock_and_exits_zero(broken_base_url: str, config_file: Path, mock_app: Any) -> None:
@@ -38,10 +41,10 @@ def test_suite_passes_against_the_mock_and_exits_zero(broken_base_url: str, conf
     assert result.returncode == 0, result.stdout[-6000:]
 
 
-def test_schemathesis_and_scenario_checks_fail_when_garuda_sends_times_as_strings(
+def test_schemathesis_and_scenario_checks_fail_when_garuda_sends_times_as_dates(
         broken_base_url: str, breaking: BreakingMiddleware, config_file: Path, mock_app: Any) -> None:
     mock_app.state.reset()
-    breaking.breakage = Breakage("strings", response=times_as_strings)
+    breaking.breakage = Breakage("dates", response=times_as_dates)
     try:
         result = run_suite("--base-url", broken_base_url, "--conformance-config", str(config_file), "--api", "garuda")
     finally:
@@ -69,10 +72,10 @@ def test_suite_starts_the_bundled_mock_without_a_base_url() -> None:
     assert result.returncode == 0, result.stdout[-3000:]
 
 
-def test_stateful_sequences_fail_when_garuda_sends_times_as_strings(
+def test_stateful_sequences_fail_when_garuda_sends_times_as_dates(
         broken_base_url: str, breaking: BreakingMiddleware, config_file: Path, mock_app: Any) -> None:
     mock_app.state.reset()
-    breaking.breakage = Breakage("strings", response=times_as_strings)
+    breaking.breakage = Breakage("dates", response=times_as_dates)
     try:
         result = run_suite("--base-url", broken_base_url, "--conformance-config", str(config_file), "--api", "garuda",
                            "-k", "stateful")

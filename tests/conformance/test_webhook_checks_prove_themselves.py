@@ -145,6 +145,19 @@ def _variants(mock: Mock) -> dict[str, Callable[[], None]]:
     def endless_grace() -> None:
         mock.app.simulation.worker.grace = 3600.0
 
+    def only_the_first_subscriber_notified() -> None:
+        subscribers = store().subscribers
+        store().subscribers = lambda flight_id: subscribers(flight_id)[:1]
+
+    notified: set[str] = set()
+
+    def deleted_after_first_notification(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        if flight_id in notified:  # retired once its first notification went out: gone by the next change
+            for subscription in store().subscribers(flight_id):
+                store().delete(subscription.username, flight_id)
+        notified.add(flight_id)
+        notify(flight_id, status)
+
     return {
         "the delivery worker never sends": use(_never_sends),
         "notifications carry another flight's status": use(another_flights_status),
@@ -155,6 +168,8 @@ def _variants(mock: Mock) -> dict[str, Callable[[], None]]:
         "the final notification is never sent": use(final_never_sent),
         "the subscription is deleted before its final notification is sent": use(deleted_before_final_sent),
         "subscriptions are never deleted after the final notification": endless_grace,
+        "only the first subscriber of a flight is notified": only_the_first_subscriber_notified,
+        "the subscription is deleted after its first notification": use(deleted_after_first_notification),
     }
 
 
@@ -168,7 +183,7 @@ CAUGHT_BY: dict[str, tuple[list[Callable[..., Any]], str]] = {
     "notifications break the FlightStatus schema": ([wc.notification_is_that_flights_valid_status],
                                                     "valid against the spec's FlightStatus"),
     "notifications differ from the status endpoint's answer": ([wc.notification_is_that_flights_valid_status],
-                                                               "equal to the status endpoint's answer"),
+                                                               "agreeing with the status endpoint's answer"),
     "every subscriber hears every flight's change": ([wc.nothing_arrives_for_unsubscribed_flights],
                                                      "which nobody of this run subscribed to"),
     "DELETE answers 204 but keeps the subscription": ([wc.nothing_arrives_after_delete],
@@ -177,7 +192,11 @@ CAUGHT_BY: dict[str, tuple[list[Callable[..., Any]], str]] = {
     "the subscription is deleted before its final notification is sent": (
         [wc.subscription_is_gone_after_final_notification], "a POST to"),
     "subscriptions are never deleted after the final notification": (
-        [wc.subscription_is_gone_after_final_notification], "answers 404 within"),
+        [wc.subscription_is_gone_after_final_notification], "refused (gone) within"),
+    "only the first subscriber of a flight is notified": ([wc.notifications_go_to_each_subscribers_own_target],
+                                                          "(subscribed by the other user)"),
+    "the subscription is deleted after its first notification": (
+        [wc.subscription_lives_on_after_non_final_notifications], "of the second delay"),
 }
 CASES = [pytest.param(name, check, id=f"{check.__name__}-fails-when-{name.replace(' ', '-')}")
          for name, (checks, _why) in CAUGHT_BY.items() for check in checks]
