@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import requests
 import schemathesis
 from hypothesis import Phase, settings
 from hypothesis.errors import Flaky
@@ -52,15 +53,23 @@ def created(backend: tuple[str, ConformanceConfig]) -> Iterator[CreatedResources
     resources.clean_up()
 
 
+@pytest.fixture(scope="session")
+def connections() -> Iterator[requests.Session]:
+    """One pool of kept-alive connections for every generated request: a connection (and a TLS context) per request
+    cost more than the request itself."""
+    with requests.Session() as session:
+        yield session
+
+
 def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, ConformanceConfig],
-                      created: CreatedResources) -> None:
+                      created: CreatedResources, session: requests.Session) -> None:
     base_url, config = backend
     headers = auth_headers(api, config)
     prepare(case, config)
-    response = case.call(base_url=base_url, headers=headers)
+    transport = {"base_url": base_url, "headers": headers, "session": session}
+    response = case.call(**transport)
     created.note(api, case, response, headers)
-    case.validate_response(response, checks=ENABLED_CHECKS, headers=headers,
-                           transport_kwargs={"base_url": base_url, "headers": headers})
+    case.validate_response(response, checks=ENABLED_CHECKS, headers=headers, transport_kwargs=transport)
 
 
 def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
@@ -70,65 +79,70 @@ def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
 @_marks("garuda", writes=False)
 @GARUDA["positive"].include(method="GET").parametrize()
 @settings()
-def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
-    call_and_validate("garuda", case, backend, created)
+def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                        connections: requests.Session) -> None:
+    call_and_validate("garuda", case, backend, created, connections)
 
 
 @_marks("garuda", writes=False)
 @GARUDA["negative"].include(method="GET").parametrize()
 @settings()
-def test_garuda_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
-                                                  created: CreatedResources) -> None:
-    call_and_validate("garuda", case, backend, created)
+def test_garuda_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                                  connections: requests.Session) -> None:
+    call_and_validate("garuda", case, backend, created, connections)
 
 
 @_marks("garuda", writes=True)
 @GARUDA["positive"].exclude(method="GET").parametrize()
 @settings()
-def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
-    call_and_validate("garuda", case, backend, created)
+def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                         connections: requests.Session) -> None:
+    call_and_validate("garuda", case, backend, created, connections)
 
 
 @_marks("garuda", writes=True)
 @GARUDA["negative"].exclude(method="GET").parametrize()
 @settings()
-def test_garuda_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
-                                                   created: CreatedResources) -> None:
-    call_and_validate("garuda", case, backend, created)
+def test_garuda_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                                   connections: requests.Session) -> None:
+    call_and_validate("garuda", case, backend, created, connections)
 
 
 @_marks("flightsayer", writes=False)
 @FLIGHTSAYER["positive"].include(method="GET").parametrize()
 @settings()
-def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources) -> None:
-    call_and_validate("flightsayer", case, backend, created)
+def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                             connections: requests.Session) -> None:
+    call_and_validate("flightsayer", case, backend, created, connections)
 
 
 @_marks("flightsayer", writes=False)
 @FLIGHTSAYER["negative"].include(method="GET").parametrize()
 @settings()
-def test_flightsayer_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
-                                                       created: CreatedResources) -> None:
-    call_and_validate("flightsayer", case, backend, created)
+def test_flightsayer_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                                       connections: requests.Session) -> None:
+    call_and_validate("flightsayer", case, backend, created, connections)
 
 
 @_marks("flightsayer", writes=True)
 @FLIGHTSAYER["positive"].exclude(method="GET").parametrize()
 @settings()
-def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: Any,
-                                              created: CreatedResources) -> None:
-    call_and_validate("flightsayer", case, backend, created)
+def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
+                                              connections: requests.Session) -> None:
+    call_and_validate("flightsayer", case, backend, created, connections)
 
 
 @_marks("flightsayer", writes=True)
 @FLIGHTSAYER["negative"].exclude(method="GET").parametrize()
 @settings()
 def test_flightsayer_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
-                                                        created: CreatedResources) -> None:
-    call_and_validate("flightsayer", case, backend, created)
+                                                        created: CreatedResources,
+                                                        connections: requests.Session) -> None:
+    call_and_validate("flightsayer", case, backend, created, connections)
 
 
-def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConfig], created: CreatedResources) -> None:
+def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConfig], created: CreatedResources,
+                      session: requests.Session) -> None:
     """Follow the specs' links in generated sequences.
 
     Each step's data depends on the backend's earlier answers, which a live backend does not repeat exactly, so
@@ -145,7 +159,7 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
             prepare(case, config)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"base_url": base_url, "headers": headers}
+            return {"base_url": base_url, "headers": headers, "session": session}
 
         def after_call(self, response: Any, case: schemathesis.Case) -> None:
             created.note(api, case, response, headers)
@@ -167,10 +181,12 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
 
 @_marks("garuda", writes=True)
-def test_garuda_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
-    run_state_machine("garuda", GARUDA["positive"], backend, created)
+def test_garuda_stateful_sequences_conform(backend: Any, created: CreatedResources,
+                                           connections: requests.Session) -> None:
+    run_state_machine("garuda", GARUDA["positive"], backend, created, connections)
 
 
 @_marks("flightsayer", writes=True)
-def test_flightsayer_stateful_sequences_conform(backend: Any, created: CreatedResources) -> None:
-    run_state_machine("flightsayer", FLIGHTSAYER["positive"], backend, created)
+def test_flightsayer_stateful_sequences_conform(backend: Any, created: CreatedResources,
+                                                connections: requests.Session) -> None:
+    run_state_machine("flightsayer", FLIGHTSAYER["positive"], backend, created, connections)

@@ -1,13 +1,17 @@
-"""A generic ASGI middleware that wraps the mock and breaks exactly one behaviour, chosen per test.
+"""A generic ASGI middleware that wraps the mock and changes exactly one behaviour, chosen per test.
 
-A :class:`Breakage` may rewrite the request (method, path, query, headers, body) before the mock sees it, and the
-answer (status, headers, JSON body) after. The proofs serve one wrapped mock and switch the active breakage.
+A :class:`Breakage` may rewrite the request (method, path, query, headers, body) before the mock sees it, answer it
+itself (by setting ``status``), answer it from several calls to the mock (``respond``), and rewrite the answer
+(status, headers, JSON body, or raw bytes) after. The same middleware makes broken backends (one behaviour breaks
+a seed rule) and legitimate ones (one choice the seeds leave open is made differently). ``notification`` rewrites
+what the mock pushes to subscribers, for servers that route the delivery worker through it; ``config`` rewrites the
+suite's config (ids of another form, for instance).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -25,16 +29,27 @@ class Exchange:
     query: dict[str, str]
     headers: dict[str, str]
     body: Any  # parsed JSON, or None
-    status: int = 0
+    status: int = 0  # set by a request rewrite to answer without calling the mock
     response_headers: dict[str, str] = field(default_factory=dict)
     response: Any = None  # parsed JSON, or None for an empty / non-JSON body
+    raw_response: bytes | None = None  # sent as is when set (compressed, pretty-printed...)
+
+
+Call = Callable[..., Awaitable[Exchange]]  # (method, path, query=, headers=, body=) -> the mock's answer
+
+
+def _unchanged(exchange: Exchange) -> None:
+    return None
 
 
 @dataclass
 class Breakage:
     name: str
-    request: Callable[[Exchange], None] = lambda exchange: None
-    response: Callable[[Exchange], None] = lambda exchange: None
+    request: Callable[[Exchange], None] = _unchanged
+    response: Callable[[Exchange], None] = _unchanged
+    respond: Callable[[Exchange, Call], Awaitable[None]] | None = None
+    notification: Callable[[dict[str, Any]], None] | None = None
+    config: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
 
 NO_BREAKAGE = Breakage("none")
@@ -56,21 +71,23 @@ class BreakingMiddleware:
             headers={k.decode().lower(): v.decode() for k, v in scope["headers"]},
             body=_parse(raw),
         )
-        self.breakage.request(exchange)
-        body = json.dumps(exchange.body).encode() if exchange.body is not None else raw if raw and _parse(
-            raw) is None else b""
-        headers = {k: v for k, v in exchange.headers.items() if k != "content-length"}
-        if body:
-            headers["content-length"] = str(len(body))
-        inner = {**scope, "method": exchange.method, "path": exchange.path, "raw_path": exchange.path.encode(),
-                 "query_string": urlencode(exchange.query).encode(),
-                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
-        status, response_headers, chunks = await _collect(self.app, inner, body)
-        exchange.status, exchange.response_headers = status, response_headers
-        exchange.response = _parse(b"".join(chunks))
-        original = b"".join(chunks)
-        self.breakage.response(exchange)
-        if exchange.response is not None:
+        breakage = self.breakage
+        breakage.request(exchange)
+        original = b""
+        if not exchange.status:
+            call = self._caller(scope)
+            if breakage.respond is not None:
+                await breakage.respond(exchange, call)
+            else:
+                body = json.dumps(exchange.body).encode() if exchange.body is not None else raw if raw and _parse(
+                    raw) is None else b""
+                answered, original = await self._forward(scope, exchange, body)
+                exchange.status, exchange.response_headers = answered.status, answered.response_headers
+                exchange.response = answered.response
+        breakage.response(exchange)
+        if exchange.raw_response is not None:
+            out = exchange.raw_response
+        elif exchange.response is not None:
             out = json.dumps(exchange.response).encode()
         else:
             out = b"" if _parse(original) is not None else original
@@ -79,6 +96,27 @@ class BreakingMiddleware:
         await send({"type": "http.response.start", "status": exchange.status,
                     "headers": [(k.encode(), v.encode()) for k, v in out_headers.items()]})
         await send({"type": "http.response.body", "body": out})
+
+    async def _forward(self, scope: Scope, exchange: Exchange, body: bytes) -> tuple[Exchange, bytes]:
+        headers = {k: v for k, v in exchange.headers.items() if k != "content-length"}
+        if body:
+            headers["content-length"] = str(len(body))
+        inner = {**scope, "method": exchange.method, "path": exchange.path, "raw_path": exchange.path.encode(),
+                 "query_string": urlencode(exchange.query).encode(),
+                 "headers": [(k.encode(), v.encode()) for k, v in headers.items()]}
+        status, response_headers, chunks = await _collect(self.app, inner, body)
+        raw = b"".join(chunks)
+        answered = Exchange(exchange.method, exchange.path, exchange.query, exchange.headers, exchange.body, status,
+                            response_headers, _parse(raw))
+        return answered, raw
+
+    def _caller(self, scope: Scope) -> Call:
+        async def call(method: str, path: str, *, query: dict[str, str] | None = None,
+                       headers: dict[str, str] | None = None, body: Any = None) -> Exchange:
+            exchange = Exchange(method, path, dict(query or {}), dict(headers or {}), body)
+            encoded = json.dumps(body).encode() if body is not None else b""
+            return (await self._forward(scope, exchange, encoded))[0]
+        return call
 
 
 def _parse(raw: bytes) -> Any:

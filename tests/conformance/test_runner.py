@@ -93,3 +93,33 @@ def test_the_suite_runs_as_a_plain_pytest_plugin(broken_base_url: str, config_fi
                              "conformance.suite", "--api", "flightsayer", "--read-only"],
                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def crash_without_a_token(x: Exchange) -> None:
+    """A request without credentials crashes the backend instead of being refused: no 2xx, but no refusal either."""
+    if x.path.startswith(("/flights/", "/subscriptions")) and "authorization" not in x.headers:
+        x.status, x.response_headers, x.response = 500, {"content-type": "application/json"}, {"detail": "boom"}
+
+
+def search_crashes_on_an_arrival_filter(x: Exchange) -> None:
+    if x.path.startswith("/flights/v1/search") and "arrival_airport" in x.query:
+        x.status, x.response = 500, {"detail": "boom"}
+
+
+@pytest.mark.parametrize(("breakage", "selection", "reported"), [
+    (Breakage("crash", request=crash_without_a_token), "invalid_requests",
+     "Missing required header accepted"),
+    (Breakage("crash", request=search_crashes_on_an_arrival_filter), "flightsayer_reads_conform", "Server error"),
+])
+def test_schemathesis_checks_fail_a_backend_that_breaks_them(breakage: Breakage, selection: str, reported: str,
+                                                               broken_base_url: str, breaking: BreakingMiddleware,
+                                                               config_file: Path, mock_app: Any) -> None:
+    mock_app.state.reset()
+    breaking.breakage = breakage
+    try:
+        result = run_suite("--base-url", broken_base_url, "--conformance-config", str(config_file), "--api",
+                           "flightsayer", "-k", selection)
+    finally:
+        breaking.breakage = Breakage("none")
+    assert result.returncode == 1, result.stdout[-3000:]
+    assert reported in result.stdout

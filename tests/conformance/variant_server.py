@@ -1,0 +1,117 @@
+"""Serve the mock as one named variant, legitimate or broken, in a process of its own, for tests that run the whole
+suite against it.
+
+    python -m tests.conformance.variant_server --kind legitimate --variant NAME --port P --config-out FILE
+
+The variant's breakage wraps the whole app, and its ``notification`` rewrite (if any) sits between the flight
+simulator and the delivery worker, so what is pushed to subscribers is what the variant would send. The suite's
+config for the variant (the mock's, rewritten by the variant's ``config``) is written to FILE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import os
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+import yaml
+
+from conformance.bundled_mock import free_port, stop_process
+from mock_server.app import MockApp, create_app
+from tests.conformance.breakage import Breakage, BreakingMiddleware
+
+KINDS = ("legitimate", "broken")
+STARTUP_SECONDS = 60.0
+
+
+def breakage_of(kind: str, name: str, app: MockApp) -> Breakage:
+    if kind == "legitimate":
+        from tests.conformance.legitimate_variants import legitimate_variants
+
+        return legitimate_variants(app)[name].breakage
+    from tests.conformance.broken_variants import variants
+
+    return variants(app.state.conformance_config())[name][0]
+
+
+def build(kind: str, name: str) -> tuple[BreakingMiddleware, dict[str, Any]]:
+    """The wrapped app and the suite's config for it."""
+    app = create_app(webhook_grace_seconds=1)
+    breakage = breakage_of(kind, name, app)
+    wrapped = BreakingMiddleware(app)
+    wrapped.breakage = breakage
+    if breakage.notification is not None:
+        simulator, worker = app.simulation.simulator, app.simulation.worker
+        rewrite = breakage.notification
+
+        def notify(flight_id: str, status: Mapping[str, Any]) -> None:
+            pushed = copy.deepcopy(dict(status))
+            rewrite(pushed)
+            worker.notify(flight_id, pushed)
+
+        simulator.remove_listener(worker.notify)
+        simulator.add_listener(notify)
+    config = app.state.conformance_config()
+    return wrapped, breakage.config(config) if breakage.config is not None else config
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.conformance.variant_server")
+    parser.add_argument("--kind", choices=KINDS, required=True)
+    parser.add_argument("--variant", required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--config-out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    app, config = build(args.kind, args.variant)
+    args.config_out.write_text(yaml.safe_dump(config), encoding="utf-8")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="error", access_log=False, lifespan="on")
+
+
+@contextmanager
+def running_variant(kind: str, name: str, folder: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (base URL, config file) of the variant served in its own process; stop it by its PID afterwards."""
+    import time
+
+    import httpx
+
+    port = free_port()
+    config = folder / "conformance.yaml"
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen([sys.executable, "-m", "tests.conformance.variant_server", "--kind", kind,
+                                "--variant", name, "--port", str(port), "--config-out", str(config)],
+                               stdout=log, stderr=subprocess.STDOUT, env=environment())
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the {kind} variant {name!r} exited: {(folder / 'server.log').read_text()}")
+            try:
+                if httpx.get(f"{base_url}/v2/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the {kind} variant {name!r} did not start in {STARTUP_SECONDS} s")
+            time.sleep(0.05)
+        yield base_url, config
+    finally:
+        stop_process(process)
+        log.close()
+
+
+def environment() -> dict[str, str]:
+    """The test run's environment with bytecode caching on: each process of these runs imports the same ~900
+    modules, and compiling them afresh costs every one of them about two seconds."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+if __name__ == "__main__":
+    main()
