@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suite's runner: what starts pytest, serves fixtures and starts the bundled mock; checks must not need it.
-RUNNER = ("conformance.suite", "conformance.plugin", "conformance.__main__", "conformance.bundled_mock")
+RUNNER = ("conformance.suite", "conformance.plugin", "conformance.__main__", "conformance.cli",
+          "conformance.bundled_mock")
 
 
 def module_name(path: Path) -> str:
