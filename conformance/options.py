@@ -80,7 +80,10 @@ class SuiteOption:
         if self.action == "store_true":
             return [flag]
         values = value if self.action == "append" else [value]
-        return [f"{flag}={item}" for item in values]
+        # Two words read best (and tox masks "--api=..." in its log as if it were a key); "=" only where a value
+        # could pass for an option.
+        return [arg for item in map(str, values) for arg in ([f"{flag}={item}"] if item.startswith("-") else
+                                                              [flag, item])]
 
 
 def seconds(text: str) -> float:

@@ -47,17 +47,18 @@ def test_version_names_the_package() -> None:
 
 
 def test_the_choices_are_the_projects() -> None:
-    assert API_CHOICES == tuple(API_NAMES)
-    assert PROFILE_CHOICES == tuple(PROFILES)
+    assert tuple(API_NAMES) == API_CHOICES
+    assert tuple(PROFILES) == PROFILE_CHOICES
 
 
 def test_short_names_become_the_plugins_namespaced_flags() -> None:
     given = {"base-url": "http://h", "api": ["garuda", "flightsayer"], "read-only": True, "webhook-port": 0,
              "webhook-wait": 3.0, "conformance-config": Path("/c.yaml"), "webhook-quiet": None}
-    assert pytest_args(given) == ["--base-url=http://h", "--conformance-api=garuda", "--conformance-api=flightsayer",
-                                  "--conformance-read-only", "--conformance-webhook-port=0",
-                                  "--conformance-webhook-wait=3.0", "--conformance-config=/c.yaml"]
-    assert command_args(given)[:4] == ["--base-url=http://h", "--api=garuda", "--api=flightsayer", "--read-only"]
+    assert pytest_args(given) == ["--base-url", "http://h", "--conformance-api", "garuda", "--conformance-api",
+                                  "flightsayer", "--conformance-read-only", "--conformance-webhook-port", "0",
+                                  "--conformance-webhook-wait", "3.0", "--conformance-config", "/c.yaml"]
+    assert command_args(given)[:6] == ["--base-url", "http://h", "--api", "garuda", "--api", "flightsayer"]
+    assert command_args({"webhook-trigger-cmd": "-x {flight_id}"}) == ["--webhook-trigger-cmd=-x {flight_id}"]
     assert BY_NAME["hypothesis-profile"].pytest_flag == "--hypothesis-profile"
 
 
