@@ -2,10 +2,11 @@
 
 Every figure is measured here, now, against baselines served the same way: (a) the floor, a bare Starlette app on the
 same uvicorn settings answering the same bytes, taking turns with the mock (three rounds, medians kept); (b) Prism's
-static mock (`-v silent`) on our specs, when node is available. Ratios, not absolute numbers, are what carry from one
-machine to another.
+static mock (`-v silent`) on our specs, when npm can install it (`prism_install.py`; if not, the notes say why).
+Ratios, not absolute numbers, are what carry from one machine to another.
 
-    python bench/run.py [--duration 5] [--connections 16] [--skip-prism] [--skip-conformance] [--skip-100k]
+    python bench/run.py [--duration 5] [--connections 16] [--skip-prism] [--prism-install-timeout 180]
+        [--skip-conformance] [--skip-100k]
 
 Load comes from `wrk` when installed (`apt-get install wrk`), else from a bounded Python generator. Every server binds
 127.0.0.1 on a free port and is stopped by its PID; every load run is bounded in time.
@@ -30,13 +31,13 @@ from pathlib import Path
 
 import httpx
 import yaml
+from prism_install import install_prism  # bench/ is the script's directory, first on sys.path
 
 from conformance.bundled_mock import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 SCRATCH = tempfile.TemporaryDirectory(prefix="bench-")  # removed when the run ends
-PRISM_VERSION = "5.16.0"
 
 
 @dataclass
@@ -95,18 +96,6 @@ def floor_server(body: bytes) -> Server:
     body_file.write_bytes(body)
     port = free_port()
     return Server("floor", [sys.executable, str(BENCH / "floor_app.py"), str(port), str(body_file)], port, "/", {})
-
-
-def prism_binary() -> Path | None:
-    """Prism from npm, installed once under bench/node_modules; None when node/npm are not available."""
-    local = BENCH / "node_modules" / ".bin" / "prism"
-    if local.exists():
-        return local
-    if shutil.which("npm") is None:
-        return None
-    result = subprocess.run(["npm", "install", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--silent",
-                             f"@stoplight/prism-cli@{PRISM_VERSION}"], capture_output=True, text=True)
-    return local if result.returncode == 0 and local.exists() else None
 
 
 def prism_server(binary: Path, spec: str, probe: str, headers: dict[str, str]) -> Server:
@@ -259,6 +248,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=5.0, help="seconds of load per scenario")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--skip-prism", action="store_true")
+    parser.add_argument("--prism-install-timeout", type=float, default=180.0, metavar="SECONDS",
+                        help="give up installing Prism from npm after this long (default: %(default)s)")
     parser.add_argument("--skip-conformance", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
     args = parser.parse_args(argv)
@@ -309,10 +300,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         slow.stop()
 
     prism_garuda = prism_status = None
-    prism = None if args.skip_prism else prism_binary()
-    if prism is None:
-        notes.append("prism: skipped (" + ("--skip-prism" if args.skip_prism else "node/npm not available") + ")")
+    prism = None
+    if args.skip_prism:
+        notes.append("prism: skipped (--skip-prism)")
     else:
+        installed = install_prism(BENCH, timeout=args.prism_install_timeout)
+        prism = installed.binary
+        if prism is None:
+            notes.append(f"prism: skipped ({installed.reason})")
+    if prism is not None:
         for spec, path, headers in (("specs/garuda.yaml", garuda_path, creds["garuda"]),
                                     ("specs/flightsayer.yaml", status_path, creds["flightsayer"])):
             server = prism_server(prism, spec, path, headers)

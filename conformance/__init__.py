@@ -1,5 +1,6 @@
 """Conformance suite for the Garuda flight-session and Flightsayer flight-status APIs.
 
-Runs against any implementation: ``python -m conformance --base-url URL --conformance-config FILE``; without a URL
-it starts the bundled mock. What it checks, and what it deliberately leaves open, is in ``conformance/README.md``.
+Runs against any implementation: ``flight-conformance --base-url URL --conformance-config FILE`` (or ``python -m
+conformance``, or ``tox -e conformance`` with the same options); without a URL it starts the bundled mock. What it
+checks, and what it deliberately leaves open, is in ``conformance/README.md``.
 """

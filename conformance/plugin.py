@@ -1,50 +1,59 @@
-"""The suite's pytest plugin. Loaded by every pytest run of the project (entry point), so it only adds options and
+"""The suite's pytest plugin. Loaded by every pytest run of every environment the package is installed in (entry
+point), so it only adds namespaced options (``conformance.options``), builds on pytest-base-url's ``--base-url``, and
 acts on tests marked ``conformance``, i.e. the suite's own (``conformance.suite``); anything else is left alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 import conformance.profiles  # noqa: F401 - registers the ci and thorough Hypothesis profiles
-from api_contract import API_NAMES
 from conformance.checks.violation import ConformanceFailure
+from conformance.config import ConformanceConfig
+from conformance.options import BY_NAME, GROUPS, OPTIONS, SuiteOption, options_in
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("flight-api-conformance", "flight API conformance suite")
-    group.addoption("--base-url", default=None, help="backend under test (default: start the bundled mock)")
-    group.addoption("--conformance-config", type=Path, default=None,
-                    help="YAML with credentials and ids, as `mock-server --print-config` prints it")
-    group.addoption("--api", action="append", choices=list(API_NAMES), default=None,
-                    help="check only this API (repeatable; default: both)")
-    group.addoption("--read-only", action="store_true", default=False,
-                    help="run only the checks that write nothing to the backend")
-    hooks = parser.getgroup("flight-api-conformance-webhooks", "flight API conformance suite: push notifications")
-    hooks.addoption("--webhook-host", default="127.0.0.1",
-                    help="interface the webhook receiver binds; one the backend can reach (default: %(default)s)")
-    hooks.addoption("--webhook-port", type=int, default=0, help="port of the webhook receiver (default: a free one)")
-    hooks.addoption("--webhook-public-url", default=None, metavar="URL",
-                    help="base URL the backend reaches the receiver at, when not http://HOST:PORT (NAT, containers)")
-    hooks.addoption("--webhook-trigger-cmd", default=None, metavar="CMD",
-                    help="command that changes a flight on the backend, e.g. \"./force.sh {flight_id} {kind}\" "
-                         "(kind: delay or cancellation; {minutes} too); default: the mock's /_mock/ control API")
-    hooks.addoption("--webhook-wait", type=float, default=15.0, metavar="SECONDS",
-                    help="how long a due notification may take to arrive (default: %(default)s)")
-    hooks.addoption("--webhook-final-grace", type=float, default=90.0, metavar="SECONDS",
-                    help="how long after the final notification the subscription may live on (default: %(default)s)")
-    hooks.addoption("--webhook-quiet", type=float, default=2.0, metavar="SECONDS",
-                    help="how long to listen for a notification that must not come, once a later one came "
-                         "(default: %(default)s)")
+    # Namespaced (conformance.options says why); --base-url and --hypothesis-profile belong to their own plugins.
+    for group_name, description in GROUPS.items():
+        group = parser.getgroup("flight-api-conformance" + ("" if group_name == "suite" else f"-{group_name}"),
+                                description)
+        for option in options_in(group_name):
+            if option.owner is None:
+                kwargs = option.argparse_kwargs(with_default=True)
+                group.addoption(option.pytest_flag, dest=option.pytest_dest, **kwargs)
+
+
+def suite_option(config: pytest.Config, name: str) -> Any:
+    """The value of the suite's option ``name`` (as the command spells it: ``"webhook-host"``), whoever defines it."""
+    return config.getoption(BY_NAME[name].pytest_dest, None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "conformance(api, writes): a check of the flight API conformance suite")
+    path = suite_option(config, "conformance-config")
+    if path is not None:
+        try:
+            ConformanceConfig.from_file(path)
+        except (OSError, ValueError, yaml.YAMLError) as error:
+            raise pytest.UsageError(f"{BY_NAME['conformance-config'].pytest_flag} {path}: {error}") from error
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    # Only when the suite's options were given: every pytest run of the environment loads this plugin.
+    given = [arg for option in OPTIONS if option.owner is None
+             for arg in option.as_args(_non_default(option, suite_option(config, option.name)), option.pytest_flag)]
+    return f"conformance: {' '.join(given)}" if given else None
+
+
+def _non_default(option: SuiteOption, value: Any) -> Any:
+    return None if value == option.default else value
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    apis, read_only = config.getoption("api"), config.getoption("read_only")
+    apis, read_only = suite_option(config, "api"), suite_option(config, "read-only")
     if not apis and not read_only:
         return
     kept, dropped = [], []

@@ -27,7 +27,8 @@ _CONTROL_METHODS = _control_methods()
 
 
 def allowed_methods(path: str) -> list[str]:
-    """The methods the specs define for ``path`` (plus HEAD with GET, and OPTIONS for CORS), for ``Allow``."""
+    """The methods the specs define for ``path``, plus HEAD with GET and OPTIONS (answered on every path, see
+    :mod:`mock_server.allow`), for ``Allow``; empty for a path of no spec."""
     methods = ROUTES.methods_of(path)
     if not methods:
         methods = next((m for pattern, m in _CONTROL_METHODS if pattern.match(path)), frozenset())

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from api_contract import API_NAMES, load_spec, read_yaml
+from mock_server.allow import OptionsMiddleware
 from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
 from mock_server.control import ControlState
@@ -39,10 +40,12 @@ from mock_server.validation import validator_map
 
 # Connexion's default stack, with its security middleware replaced by ours: we authenticate after routing (to know
 # the API) and before validation (so a 401 comes before any 400). Prefer-ed examples answer right after a caller is
-# authenticated, before the request is validated or handled.
+# authenticated, before the request is validated or handled. A plain OPTIONS is answered before routing (it needs no
+# credentials, like a preflight), inside the CORS middleware that add_middleware puts before ExceptionMiddleware.
 MIDDLEWARES = [
     ServerErrorMiddleware,
     ExceptionMiddleware,
+    OptionsMiddleware,
     RoutingMiddleware,
     AuthMiddleware,
     PreferMiddleware,

@@ -16,6 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_contract.routing import api_of_path, canonical_path
+from mock_server.allow import send_allow
 from mock_server.control import ControlState
 from mock_server.control.access import is_control_path
 from mock_server.errors import ApiError, error_body
@@ -33,6 +34,13 @@ class FrontMiddleware:
         self.router = Router(routes, redirect_slashes=False, default=app)
         # Most requests are API calls no front route serves; they skip the router's walk over every route.
         self._own_paths = frozenset(route.path for route in routes if isinstance(route, Route))
+        # A plain OPTIONS on a front route is answered here (mock_server.allow answers it on the APIs' paths), so the
+        # router's 405s list it too.
+        self._own_allow: dict[str, list[str]] = {}
+        for route in routes:
+            if isinstance(route, Route) and route.methods is not None:
+                route.methods.add("OPTIONS")
+                self._own_allow[route.path] = sorted(route.methods)
         self._own_prefixes = tuple(route.path + "/" for route in routes if isinstance(route, Mount))
         if any("{" in path for path in self._own_paths):
             raise ValueError("front routes must be plain paths")
@@ -70,6 +78,9 @@ class FrontMiddleware:
                     message = {**message, "headers": [(k, v) for k, v in message["headers"] if k != b"content-type"]}
             await send(message)
 
+        if scope["method"] == "OPTIONS" and path in self._own_allow:
+            await send_allow(send, self._own_allow[path])
+            return
         try:
             target = self.router if path in self._own_paths or path.startswith(self._own_prefixes) else self.app
             await target(scope, limited_receive(receive, control.max_body_bytes), send_without_body_type)

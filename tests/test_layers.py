@@ -7,13 +7,15 @@ dependency that would only show at run time.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # The suite's runner: what starts pytest, serves fixtures and starts the bundled mock; checks must not need it.
-RUNNER = ("conformance.suite", "conformance.plugin", "conformance.__main__", "conformance.bundled_mock")
+RUNNER = ("conformance.suite", "conformance.plugin", "conformance.__main__", "conformance.cli",
+          "conformance.bundled_mock")
 
 
 def module_name(path: Path) -> str:
@@ -65,3 +67,9 @@ def test_no_module_of_the_suite_imports_the_mock() -> None:
 def test_the_checks_do_not_import_the_suites_runner() -> None:
     checks = [line for line in offending("conformance", RUNNER) if line.startswith("conformance.checks")]
     assert checks == []
+
+
+def test_the_suites_option_table_needs_only_the_standard_library() -> None:
+    # toxfile.py loads it in tox's own interpreter, where nothing else of the project is installed.
+    imported = {name.split(".")[0] for name in imports_of(ROOT / "conformance" / "options.py")}
+    assert imported and imported - {"__future__"} <= sys.stdlib_module_names

@@ -13,6 +13,7 @@ from hypothesis import settings
 
 from conformance.bundled_mock import running_bundled_mock
 from conformance.config import ConformanceConfig
+from conformance.plugin import suite_option
 from conformance.profiles import CI, DEPTH
 from conformance.target import Target, make_http_client
 
@@ -23,10 +24,10 @@ if settings.get_current_profile_name() == "default":
 
 
 @pytest.fixture(scope="session")
-def backend(request: pytest.FixtureRequest) -> Iterator[tuple[str, ConformanceConfig]]:
-    """(base URL, config) of the backend under test."""
-    base_url = request.config.getoption("base_url")
-    config_path = request.config.getoption("conformance_config")
+def backend(request: pytest.FixtureRequest, base_url: str | None) -> Iterator[tuple[str, ConformanceConfig]]:
+    """(base URL, config) of the backend under test; ``base_url`` is pytest-base-url's (``--base-url``, the
+    ``base_url`` ini value or ``PYTEST_BASE_URL``)."""
+    config_path = suite_option(request.config, "conformance-config")
     if base_url:
         yield base_url.rstrip("/"), ConformanceConfig.from_file(config_path) if config_path else ConformanceConfig({})
         return

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from conformance.config import ConformanceConfig
+from conformance.plugin import suite_option
 from conformance.suite.conftest import check_params
 from conformance.target import Target, make_http_client
 from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
@@ -21,14 +22,16 @@ from conformance.webhooks.trigger import NO_TRIGGER, choose_trigger
 def webhook_rig(request: pytest.FixtureRequest, backend: tuple[str, ConformanceConfig]) -> Iterator[WebhookRig]:
     """The receiver (started only when a webhook check runs) and the trigger; skips every webhook check if there is
     no way to change a flight."""
-    option = request.config.getoption
+    def option(name: str) -> Any:
+        return suite_option(request.config, name)
+
     with make_http_client(backend[0]) as http:
-        trigger = choose_trigger(http, option("webhook_trigger_cmd"))
+        trigger = choose_trigger(http, option("webhook-trigger-cmd"))
         if trigger is None:
             pytest.skip(NO_TRIGGER)
-        with serve_receiver(option("webhook_host"), option("webhook_port"), option("webhook_public_url")) as receiver:
-            yield WebhookRig(receiver, trigger, wait=option("webhook_wait"), final_grace=option("webhook_final_grace"),
-                             quiet=option("webhook_quiet"))
+        with serve_receiver(option("webhook-host"), option("webhook-port"), option("webhook-public-url")) as receiver:
+            yield WebhookRig(receiver, trigger, wait=option("webhook-wait"), final_grace=option("webhook-final-grace"),
+                             quiet=option("webhook-quiet"))
 
 
 @pytest.mark.parametrize("check", check_params(WEBHOOK_CHECKS, "flightsayer"))

@@ -61,6 +61,9 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
+_VIOLATIONS_ALLOW = (b"allow", b"DELETE, GET, HEAD, OPTIONS")
+
+
 async def _answer(send: Send, status: int, headers: RawHeaders, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
@@ -125,9 +128,11 @@ class ProxyApp:
         elif scope["method"] == "DELETE":
             self.journal.clear()
             await _answer(send, 204, [], b"")
+        elif scope["method"] == "OPTIONS":  # answered, as the mock answers it on every path
+            await _answer(send, 204, [_VIOLATIONS_ALLOW], b"")
         else:
             await _answer_json(send, 405, {"detail": f"Method {scope['method']} is not allowed here"},
-                               [(b"allow", b"DELETE, GET, HEAD")])
+                               [_VIOLATIONS_ALLOW])
 
     async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = await _read_body(receive)

@@ -90,7 +90,7 @@ def test_the_suite_runs_as_a_plain_pytest_plugin(broken_base_url: str, config_fi
     mock_app.state.reset()
     result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--base-url",
                              broken_base_url, "--conformance-config", str(config_file), "--pyargs",
-                             "conformance.suite", "--api", "flightsayer", "--read-only"],
+                             "conformance.suite", "--conformance-api", "flightsayer", "--conformance-read-only"],
                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-3000:]
 

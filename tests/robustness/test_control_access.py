@@ -16,7 +16,7 @@ TOKEN = "s3cret-control-token"
 CONTROL_CALLS = [("GET", "/_mock/health"), ("GET", "/_mock/state"), ("PUT", "/_mock/state"),
                  ("POST", "/_mock/reset"), ("GET", "/_mock/requests"), ("DELETE", "/_mock/requests"),
                  ("PUT", "/_mock/latency"), ("POST", "/_mock/faults"), ("GET", "/_mock/openapi.json"),
-                 ("GET", "/_mock/clock"), ("GET", "/_mock/nothing")]
+                 ("GET", "/_mock/clock"), ("GET", "/_mock/nothing"), ("OPTIONS", "/_mock/state")]
 
 
 @pytest.fixture(scope="module")

@@ -19,14 +19,15 @@ LIMIT = 4096
 
 
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+def limited_url() -> Iterator[str]:
+    # Not "base_url": that fixture is pytest-base-url's, and its session-wide autouse check would request this one.
     with running_mock(["--max-body-bytes", str(LIMIT)]) as (base, _):
         yield base
 
 
-def raw_exchange(base_url: str, head: str, body: bytes = b"", *, timeout: float = 5.0) -> tuple[int, bytes]:
+def raw_exchange(limited_url: str, head: str, body: bytes = b"", *, timeout: float = 5.0) -> tuple[int, bytes]:
     """Send a request head and (part of) a body over a bare socket; return the status and the response bytes."""
-    host, port = base_url.removeprefix("http://").split(":")
+    host, port = limited_url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=timeout) as sock:
         sock.sendall(head.encode("latin-1") + body)
         received = b""
@@ -43,9 +44,9 @@ def garuda_head(extra: str) -> str:
             f"Authorization: {GARUDA['Authorization']}\r\nX-API-Key: {GARUDA['X-API-Key']}\r\n{extra}\r\n")
 
 
-def test_a_declared_body_above_the_limit_is_refused_before_it_is_sent(base_url: str) -> None:
+def test_a_declared_body_above_the_limit_is_refused_before_it_is_sent(limited_url: str) -> None:
     started = time.monotonic()
-    status, response = raw_exchange(base_url, garuda_head("Content-Length: 10000000000\r\n"), b'{"a": ')
+    status, response = raw_exchange(limited_url, garuda_head("Content-Length: 10000000000\r\n"), b'{"a": ')
     assert status == 413
     assert time.monotonic() - started < 3  # answered from the head: ten gigabytes were never awaited
     assert b"connection: close" in response.lower()
@@ -53,53 +54,53 @@ def test_a_declared_body_above_the_limit_is_refused_before_it_is_sent(base_url: 
     assert body["success"] is False and str(LIMIT) in body["message"]
 
 
-def test_a_chunked_body_is_counted_as_it_arrives_and_refused_past_the_limit(base_url: str) -> None:
+def test_a_chunked_body_is_counted_as_it_arrives_and_refused_past_the_limit(limited_url: str) -> None:
     chunk = b"x" * 1024
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(8))  # 8 KiB, no end marker sent
-    status, response = raw_exchange(base_url, garuda_head("Transfer-Encoding: chunked\r\n"), chunks)
+    status, response = raw_exchange(limited_url, garuda_head("Transfer-Encoding: chunked\r\n"), chunks)
     assert status == 413
     assert json.loads(response.split(b"\r\n\r\n", 1)[1])["success"] is False
 
 
-def test_a_chunked_body_within_the_limit_is_served(base_url: str) -> None:
+def test_a_chunked_body_within_the_limit_is_served(limited_url: str) -> None:
     def pieces() -> Iterator[bytes]:
         text = json.dumps(new_session()).encode()
         yield text[:10]
         yield text[10:]
 
-    response = httpx.post(f"{base_url}/v2/flight_sessions", headers={**GARUDA, "Content-Type": "application/json"},
+    response = httpx.post(f"{limited_url}/v2/flight_sessions", headers={**GARUDA, "Content-Type": "application/json"},
                           content=pieces())
     assert response.status_code == 200, response.text
     assert response.json()["data"]["start_date_time"] == new_session()["start_date_time"]
 
 
-def test_a_body_just_within_the_limit_is_read_and_just_above_is_refused(base_url: str) -> None:
+def test_a_body_just_within_the_limit_is_read_and_just_above_is_refused(limited_url: str) -> None:
     headers = {**GARUDA, "Content-Type": "application/json"}
     padded = json.dumps({**new_session(), "pad": ""}).encode()
     exact = padded.replace(b'"pad": ""', b'"pad": "' + b"p" * (LIMIT - len(padded)) + b'"')
     assert len(exact) == LIMIT
-    assert httpx.post(f"{base_url}/v2/flight_sessions", headers=headers, content=exact).status_code == 200
-    over = httpx.post(f"{base_url}/v2/flight_sessions", headers=headers, content=exact + b" ")
+    assert httpx.post(f"{limited_url}/v2/flight_sessions", headers=headers, content=exact).status_code == 200
+    over = httpx.post(f"{limited_url}/v2/flight_sessions", headers=headers, content=exact + b" ")
     assert over.status_code == 413
     assert_error_format(over, "garuda")
 
 
 @pytest.mark.parametrize(("path", "family"), [("/v2/flight_sessions", "garuda"), ("/subscriptions/", "flightsayer"),
                                               ("/_mock/health", "control")])
-def test_a_huge_query_string_is_414_in_the_api_format(base_url: str, path: str, family: str) -> None:
-    response = httpx.get(f"{base_url}{path}?q={'a' * 20_000}", headers=GARUDA)
+def test_a_huge_query_string_is_414_in_the_api_format(limited_url: str, path: str, family: str) -> None:
+    response = httpx.get(f"{limited_url}{path}?q={'a' * 20_000}", headers=GARUDA)
     assert response.status_code == 414
     assert_error_format(response, family)  # type: ignore[arg-type]
 
 
-def test_huge_headers_are_431_not_a_crash(base_url: str) -> None:
-    response = httpx.get(f"{base_url}/v2/flight_sessions", headers={**GARUDA, "X-Padding": "p" * 100_000})
+def test_huge_headers_are_431_not_a_crash(limited_url: str) -> None:
+    response = httpx.get(f"{limited_url}/v2/flight_sessions", headers={**GARUDA, "X-Padding": "p" * 100_000})
     assert response.status_code == 431
     assert_error_format(response, "garuda")
-    assert httpx.get(f"{base_url}/v2/flight_sessions", headers=GARUDA).status_code == 200
+    assert httpx.get(f"{limited_url}/v2/flight_sessions", headers=GARUDA).status_code == 200
 
 
-def test_a_malformed_content_length_is_a_400_and_the_server_lives_on(base_url: str) -> None:
-    status, _ = raw_exchange(base_url, garuda_head("Content-Length: ten\r\n"), b"{}")
+def test_a_malformed_content_length_is_a_400_and_the_server_lives_on(limited_url: str) -> None:
+    status, _ = raw_exchange(limited_url, garuda_head("Content-Length: ten\r\n"), b"{}")
     assert 400 <= status < 500
-    assert httpx.get(f"{base_url}/v2/flight_sessions", headers=GARUDA).status_code == 200
+    assert httpx.get(f"{limited_url}/v2/flight_sessions", headers=GARUDA).status_code == 200
