@@ -207,8 +207,8 @@ class TrafficMonitor:
         api = request.api
         if api is None or not request.validated:
             return None
-        if not self.credentials_recorded:  # one unknown caller: the recording kept no credentials
-            return Caller(api, b"unrecorded", (None, None) if api == "garuda" else (None,))
+        if not self.credentials_recorded:  # callers cannot be told apart, so no memory can be kept for them
+            return None
         return self._hasher.caller(api, request.headers)
 
     def _session_memory(self, caller: Caller) -> SessionMemory:

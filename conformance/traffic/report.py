@@ -66,8 +66,8 @@ class TrafficReport:
         lines.append(f"\n{len(self.judged)} API requests judged, {self.ignored} other entries ignored, "
                      f"{self.violation_count} violations")
         if not self.credentials_recorded:
-            lines.append("no credentials recorded (a sanitised export?): credential checks skipped, every call "
-                         "taken as one caller's")
+            lines.append("no credentials recorded (a sanitised export?): callers cannot be told apart, so the "
+                         "credential and memory-aware checks were skipped")
         for v in self.violations():
             lines.append(f"#{v['entry']} {v['method']} {v['url']} [{v['operation'] or UNKNOWN_OPERATION}] "
                          f"{v['side']} ({v['blame']}) {v['check']}: {v['message']}")
