@@ -14,13 +14,15 @@ V = TypeVar("V")
 
 
 class BoundedMap(Generic[K, V]):
-    """At most ``size`` entries; reading or writing one makes it the most recent. Not thread-safe on its own."""
+    """At most ``size`` entries; reading or writing one makes it the most recent; ``on_forget`` hears of each key let
+    go to stay within the size. Not thread-safe on its own."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, on_forget: Callable[[K], None] | None = None) -> None:
         if size < 1:
             raise ValueError("a bounded map needs room for one entry")
         self.size = size
         self.forgotten = 0
+        self._on_forget = on_forget
         self._items: OrderedDict[K, V] = OrderedDict()
 
     def __len__(self) -> int:
@@ -39,8 +41,10 @@ class BoundedMap(Generic[K, V]):
         self._items[key] = value
         self._items.move_to_end(key)
         while len(self._items) > self.size:
-            self._items.popitem(last=False)
+            forgotten, _ = self._items.popitem(last=False)
             self.forgotten += 1
+            if self._on_forget is not None:
+                self._on_forget(forgotten)
 
     def setdefault(self, key: K, make: Callable[[], V]) -> V:
         value = self.get(key)

@@ -54,14 +54,20 @@ class SessionRecord:
 
 @dataclass
 class SessionMemory:
-    """One caller's sessions, the least recently used forgotten first; ``writing`` counts writes in flight per id."""
+    """One caller's sessions, the least recently used forgotten first; ``writing`` counts writes in flight per id;
+    ``alive`` indexes the sessions seen and not yet gone, so a list is compared with those only, not with every
+    session ever remembered."""
 
     size: int
     sessions: BoundedMap[str, SessionRecord] = field(init=False)
     writing: dict[str, int] = field(default_factory=dict)
+    alive: dict[str, None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.sessions = BoundedMap(self.size)
+        self.sessions = BoundedMap(self.size, on_forget=self._forget)
+
+    def _forget(self, session_id: str) -> None:
+        self.alive.pop(session_id, None)
 
     def quiet(self, session_id: str, record: SessionRecord, span: Span) -> bool:
         """Whether no write of this caller to the session was in flight during ``span``."""
@@ -147,8 +153,9 @@ def created_session_stays_readable(memory: SessionMemory, exchange: Exchange, se
                                            f"HTTP {exchange.status}"), record.known_by))
     if seen.filters is not None:
         listed = {session_id for session_id, _, _ in seen.shown}
-        for session_id, record in list(memory.sessions.items()):
-            if session_id in listed or not _expected_present(memory, session_id, record, span):
+        for session_id in memory.alive:
+            record = memory.sessions.get(session_id)
+            if session_id in listed or record is None or not _expected_present(memory, session_id, record, span):
                 continue
             assert record.known is not None
             if all(str(record.known.get(key)) == value.lower() for key, value in seen.filters.items()):
@@ -192,6 +199,8 @@ def remember(memory: SessionMemory, exchange: Exchange, seen: Observed, *, exclu
             record = memory.sessions.setdefault(session_id, SessionRecord)
         if record.seen is None or record.seen.ended < span.ended:
             record.seen = span
+        if record.gone is None:
+            memory.alive[session_id] = None
         if not exclusive:
             continue
         if operation in ("createFlightSession", "updateFlightSession"):
@@ -205,15 +214,17 @@ def remember(memory: SessionMemory, exchange: Exchange, seen: Observed, *, exclu
     for session_id in seen.absent:
         record = memory.sessions.get(session_id)
         if record is not None:
-            _mark_gone(record, span, f"answered HTTP {exchange.status}")
+            _mark_gone(memory, session_id, record, span, f"answered HTTP {exchange.status}")
     if seen.full_list:
-        for session_id, record in memory.sessions.items():
-            if session_id not in listed:
-                _mark_gone(record, span, "missing from the full list")
+        for session_id in [key for key in memory.alive if key not in listed]:
+            record = memory.sessions.get(session_id)
+            if record is not None:
+                _mark_gone(memory, session_id, record, span, "missing from the full list")
     if seen.deleted is not None:
         record = memory.sessions.setdefault(seen.deleted, SessionRecord)
         if record.gone is None:
             record.gone, record.gone_how = span, "deleted"
+            memory.alive.pop(seen.deleted, None)
         record.deleted_here, record.known = True, None
     target = write_target(exchange.request.method, operation, exchange.params)
     if target is not None:
@@ -223,8 +234,9 @@ def remember(memory: SessionMemory, exchange: Exchange, seen: Observed, *, exclu
             record.known = None  # a write that failed on the server's side may have applied or not
 
 
-def _mark_gone(record: SessionRecord, span: Span, how: str) -> None:
+def _mark_gone(memory: SessionMemory, session_id: str, record: SessionRecord, span: Span, how: str) -> None:
     if record.gone is None and record.seen is not None and record.seen.before(span):
         record.gone, record.gone_how = span, how
+        memory.alive.pop(session_id, None)
     if record.known_by is not None and record.known_by.before(span):
         record.known = None  # seen gone: nothing more to expect of it
