@@ -98,12 +98,13 @@ class ProxyApp:
 
     def __init__(self, upstream: str, *, strict: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS,
                  journal_size: int = DEFAULT_SIZE, transport: httpx.AsyncBaseTransport | None = None,
-                 validator: ContractValidator | None = None, monitor: TrafficMonitor | None = None) -> None:
+                 validator: ContractValidator | None = None, monitor: TrafficMonitor | None = None,
+                 live_checks: bool = True) -> None:
         self.upstream = Upstream(upstream, timeouts, transport)
         self.strict = strict
         self.journal = ViolationJournal(journal_size)
         self.validator = validator or ContractValidator()
-        self.monitor = monitor or TrafficMonitor()
+        self.monitor = (monitor or TrafficMonitor()) if live_checks else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -139,7 +140,7 @@ class ProxyApp:
         headers: RawHeaders = list(scope["headers"])
         query = scope.get("query_string", b"").decode("latin-1")
         recorded = RecordedRequest(scope["method"], scope["path"], query, _text_headers(headers), body or None)
-        pending = self.monitor.begin(recorded)
+        pending = self.monitor.begin(recorded) if self.monitor is not None else None
         try:
             found = await anyio.to_thread.run_sync(self.validator.check_request, recorded)
             self._report(recorded, found)
@@ -156,14 +157,18 @@ class ProxyApp:
             answered = RecordedResponse(answer.status, _text_headers(answer.headers), answer.body)
             backend = await anyio.to_thread.run_sync(self._judge_answer, recorded, answered, pending, time.monotonic())
         finally:
-            self.monitor.abandon(pending)  # refused, unanswered or failed: nothing to judge; once judged, a no-op
+            if self.monitor is not None and pending is not None:
+                self.monitor.abandon(pending)  # refused, unanswered or failed: nothing to judge; once judged, a no-op
         self._report(recorded, backend)
         await self._relay(send, answer, found + backend)
 
-    def _judge_answer(self, request: RecordedRequest, response: RecordedResponse, pending: Pending,
+    def _judge_answer(self, request: RecordedRequest, response: RecordedResponse, pending: Pending | None,
                       ended: float) -> list[ContractViolation]:
         """The answer against the spec and the per-answer rules, then beside its request and earlier calls."""
-        return self.validator.check_response(request, response) + self.monitor.finish(pending, response, ended=ended)
+        found = self.validator.check_response(request, response)
+        if self.monitor is not None and pending is not None:
+            found += self.monitor.finish(pending, response, ended=ended)
+        return found
 
     def _report(self, request: RecordedRequest, violations: list[ContractViolation]) -> None:
         if violations:

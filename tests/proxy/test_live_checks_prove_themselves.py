@@ -90,3 +90,14 @@ def test_the_mock_gives_ordinary_traffic_nothing_but_the_frontends_own_mistakes(
 def test_every_live_check_is_proven_by_a_broken_backend() -> None:
     proven = {check for _, expected, _ in broken("unused").values() for check in expected}
     assert proven == LIVE
+
+
+def test_without_live_checks_the_proxy_judges_each_answer_alone(varied_mock: BreakingMiddleware,
+                                                                validator: ContractValidator) -> None:
+    varied_mock.app.state.reset()  # type: ignore[attr-defined]
+    varied_mock.breakage = broken("unused")["Garuda DELETE keeps the session"][0]
+    with proxy_in_front_of(varied_mock, validator, live_checks=False) as client:
+        frontend_session(client_call(client))
+        found = client.get("/_mock/violations").json()["violations"]
+    assert client.app.monitor is None  # type: ignore[attr-defined]
+    assert [v for v in found if v["check"] in LIVE] == []
