@@ -2,8 +2,8 @@
 
 Tolerances (seed-rule): bounds are instants in any offset, inclusive; a page may hold fewer results than ``limit``
 (a maximum page size) but never more; links may point anywhere with or without the trailing slash, in any parameter
-order, and may lower ``limit`` to the page size served; a subscription's target may come back normalised (scheme and
-host in lower case, default port dropped, an empty path as ``/``). Only successes are judged.
+order, and may lower ``limit`` to the page size served; a subscription's target may come back normalised (trimmed,
+scheme and host in lower case, default port dropped, an empty path as ``/``). Only successes are judged.
 """
 
 from __future__ import annotations
@@ -132,7 +132,9 @@ def _same_flight(check: str, where: str, asked: str, answered: Any) -> list[Viol
 
 
 def normalised_url(value: str) -> str:
-    """``value`` with what URL equivalence allows to differ made equal (RFC 3986 section 6.2.3)."""
+    """``value`` with what URL equivalence allows to differ made equal (RFC 3986 section 6.2.3), and without the
+    surrounding whitespace a form field may trim."""
+    value = value.strip()
     parts = urlsplit(value)
     scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
     try:
