@@ -40,7 +40,7 @@ CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization", "cook
 HeaderPairs = Sequence[tuple[str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CallRef:
     """One call a violation points at: what was asked, and when the request arrived (ISO 8601, UTC)."""
 

@@ -16,7 +16,7 @@ from conformance.checks.violation import Violation
 from conformance.contract_validation import CallRef, RecordedRequest, RecordedResponse
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A call and the interval it took: from its request to its answer."""
 
@@ -29,7 +29,7 @@ class Span:
         return self.ended < other.started
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """A violation, and the earlier call it contradicts when it comes from memory."""
 

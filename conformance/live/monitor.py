@@ -97,10 +97,11 @@ SUBSCRIPTION_OPERATIONS = frozenset({"listSubscriptions", "putSubscription", "ge
 @dataclass(frozen=True)
 class MemoryLimits:
     """How much the monitor remembers: callers per API, records (sessions or subscriptions) per caller, credentials
-    whose company is known, subscription identities (exclusive tenants only)."""
+    whose company is known, subscription identities (exclusive tenants only). A record takes about 0.9 KB
+    (``bench/RESULTS.md``), so the defaults cap the memory near 60 MB, and a few callers' traffic takes a few MB."""
 
-    callers: int = 256
-    per_caller: int = 2000
+    callers: int = 32
+    per_caller: int = 1000
     credentials: int = 4096
     identities: int = 20000
 

@@ -39,7 +39,7 @@ WRITES = ("updateFlightSession", "deleteFlightSession")
 GONE_STATUSES = (404, 410)
 
 
-@dataclass
+@dataclass(slots=True)
 class SessionRecord:
     """What this caller's calls showed of one session."""
 

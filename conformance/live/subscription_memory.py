@@ -63,7 +63,7 @@ def certainly_before(earlier: Any, later: Any) -> bool:
     return first is not None and second is not None and first + resolution(earlier) <= second
 
 
-@dataclass
+@dataclass(slots=True)
 class SubscriptionRecord:
     created: str | None = None
     created_by: Span | None = None
