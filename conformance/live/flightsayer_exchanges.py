@@ -82,7 +82,8 @@ def page_links_keep_the_query(exchange: Exchange) -> list[Violation]:
     answer = exchange.answer
     if _results(exchange) is None:
         return []
-    filters = {name: value for name in SEARCH_FILTERS if (value := exchange.single(name)) is not None}
+    searched = exchange.operation == "searchFlights"  # the subscription list has no filters to keep
+    filters = {name: value for name in SEARCH_FILTERS if searched and (value := exchange.single(name)) is not None}
     limit, offset = natural(exchange.single("limit")), natural(exchange.single("offset")) or 0
     found = []
     for name in ("next", "previous"):

@@ -83,3 +83,8 @@ def test_garuda_times_compare_as_numbers_and_filters_in_any_case() -> None:
     in_seconds = exchange("POST", "/v2/flight_sessions", "", {"success": True, "data": {
         **session, "start_date_time": 1527469200}}, sent)
     assert [v.where for v in garuda_write_echoes_what_was_sent(in_seconds)] == ["data/start_date_time"]
+
+
+def test_the_subscription_list_need_not_keep_parameters_it_does_not_have() -> None:
+    listed = page([], next="https://a.example/subscriptions/?limit=1&offset=1")
+    assert page_links_keep_the_query(exchange("GET", "/subscriptions/", "limit=1&departure_airport=BOS", listed)) == []
