@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from openapi_core import OpenAPI
 from openapi_core.datatypes import RequestParameters
@@ -31,7 +31,7 @@ from openapi_core.validation.response.exceptions import DataValidationError, Hea
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from api_contract import API_NAMES, load_spec
-from api_contract.routing import Api, api_of_path, canonical_path, operation_of
+from api_contract.routing import ROUTES, Api, Operation, api_of_path, canonical_path, operation_of
 from conformance.checks.seed_rules import answer_violations
 
 Side = Literal["request", "response"]
@@ -40,16 +40,47 @@ CREDENTIAL_HEADERS = ("authorization", "x-api-key", "proxy-authorization", "cook
 HeaderPairs = Sequence[tuple[str, str]]
 
 
+@dataclass(frozen=True, slots=True)
+class CallRef:
+    """One call a violation points at: what was asked, and when the request arrived (ISO 8601, UTC)."""
+
+    method: str
+    path: str
+    time: str
+    entry: int | None = None  # its position in a recorded file, when it came from one
+
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"method": self.method, "path": self.path, "time": self.time}
+        if self.entry is not None:
+            found["entry"] = self.entry
+        return found
+
+    def describe(self) -> str:
+        where = f"#{self.entry} " if self.entry is not None else ""
+        return f"{where}{self.method} {self.path} at {self.time}"
+
+
 @dataclass(frozen=True)
 class ContractViolation:
-    """One way one side of an exchange breaks the contract."""
+    """One way one side of an exchange breaks the contract.
+
+    Checks that read an answer beside its request or beside earlier calls also quote the seed sentence they enforce
+    and name the calls they relate (the earlier one first); the per-answer checks leave both empty.
+    """
 
     side: Side
     check: str
     message: str
+    seed: str = ""
+    calls: tuple[CallRef, ...] = ()
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    def as_dict(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"side": self.side, "check": self.check, "message": self.message}
+        if self.seed:
+            found["seed"] = self.seed
+        if self.calls:
+            found["calls"] = [call.as_dict() for call in self.calls]
+        return found
 
 
 @dataclass(frozen=True)
@@ -70,6 +101,12 @@ class RecordedRequest:
     def operation(self) -> str | None:
         """The operationId this request calls, with the path in the spec's trailing-slash form."""
         return operation_of(self.method.upper(), canonical_path(self.path))
+
+    @cached_property
+    def route(self) -> tuple[Operation, tuple[str, ...]] | None:
+        """The operation this request calls and its path parameters, percent-decoded."""
+        found = ROUTES.match(self.method.upper(), canonical_path(self.path))
+        return None if found is None else (found[0], tuple(unquote(value) for value in found[1]))
 
     @cached_property
     def validated(self) -> bool:
@@ -95,6 +132,10 @@ class RecordedResponse:
 
     def json(self) -> Any:
         """The parsed body, or None when it is absent or not JSON (the schema check reports that)."""
+        return self._parsed
+
+    @cached_property
+    def _parsed(self) -> Any:  # parsed once, though several checks read it
         if not self.body:
             return None
         try:
@@ -168,7 +209,7 @@ class ContractValidator:
             return []
         spec = self._specs[request.api]
         errors = spec.iter_request_errors(_OpenApiRequest(request, self._servers[request.api]))
-        return _masked(request, [ContractViolation("request", _check_name(e), _describe(e)) for e in errors])
+        return masked_violations(request, [ContractViolation("request", _check_name(e), _describe(e)) for e in errors])
 
     def check_response(self, request: RecordedRequest, response: RecordedResponse) -> list[ContractViolation]:
         """How the response (the backend's side) breaks the spec of the operation that was called: undocumented
@@ -185,7 +226,7 @@ class ContractValidator:
             found += [ContractViolation("response", v.check, v.describe())
                       for v in answer_violations(request.operation, canonical_path(request.path), response.status,
                                                  body)]
-        return _masked(request, found)
+        return masked_violations(request, found)
 
     def judge(self, request: RecordedRequest, response: RecordedResponse | None) -> Verdict:
         """Both sides of one exchange; ``response`` None when there was none to judge."""
@@ -248,7 +289,8 @@ def _describe(error: Exception) -> str:
     return f"{headline}: {cause}" if cause is not None else headline
 
 
-def _masked(request: RecordedRequest, violations: Iterable[ContractViolation]) -> list[ContractViolation]:
+def masked_violations(request: RecordedRequest, violations: Iterable[ContractViolation]) -> list[ContractViolation]:
+    """``violations`` with every credential value ``request`` carried replaced by ``[redacted]`` in their messages."""
     secrets = request.secrets()
     if not secrets:
         return list(violations)
@@ -257,5 +299,5 @@ def _masked(request: RecordedRequest, violations: Iterable[ContractViolation]) -
         message = violation.message
         for secret in secrets:
             message = message.replace(secret, "[redacted]")
-        masked.append(ContractViolation(violation.side, violation.check, message))
+        masked.append(ContractViolation(violation.side, violation.check, message, violation.seed, violation.calls))
     return masked

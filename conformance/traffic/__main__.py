@@ -18,8 +18,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                  "side, request (frontend) or response (backend), broke the contract.")
     parser.add_argument("har", type=Path, help="a HAR 1.2 file, e.g. exported from a browser's network panel")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--exclusive-tenants", action="store_true",
+                        help="the recording holds every call made with its credentials: reads must show what it "
+                             "wrote (each credential set its own tenant)")
     args = parser.parse_args(argv)
-    report = judge_entries(read_har(args.har))
+    report = judge_entries(read_har(args.har), exclusive_tenants=args.exclusive_tenants)
     if args.json:
         json.dump(report.as_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -2,7 +2,9 @@
 
 For each request to either API it checks the request against that API's spec (the frontend's side), forwards it,
 then checks the answer (the backend's side) against the same operation's documented responses and the seeds'
-per-answer rules. Violations travel back in ``X-Contract-Violations``, are logged, and are kept in a bounded journal
+per-answer rules, then beside its request and beside the same caller's earlier calls (:mod:`conformance.live`: a
+bounded memory keyed by hashed credentials; ``exclusive_tenants`` when no client bypasses the proxy). Violations
+travel back in ``X-Contract-Violations``, are logged, and are kept in a bounded journal
 at ``GET /_mock/violations`` on the proxy itself. With ``strict`` a request that breaks the contract is answered 400
 in its API's own error format and never reaches the backend. Paths outside both APIs pass through unchecked (so the
 mock's own ``/_mock/...`` controls still work through the proxy).
@@ -11,6 +13,7 @@ mock's own ``/_mock/...`` controls still work through the proxy).
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import anyio.to_thread
@@ -19,6 +22,7 @@ from starlette.types import Receive, Scope, Send
 
 from api_contract.routing import Api
 from conformance.contract_validation import ContractValidator, ContractViolation, RecordedRequest, RecordedResponse
+from conformance.live import Pending, TrafficMonitor
 from mock_server.errors import error_body
 from mock_server.proxy.forwarding import (
     DEFAULT_TIMEOUTS,
@@ -97,11 +101,13 @@ class ProxyApp:
 
     def __init__(self, upstream: str, *, strict: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS,
                  journal_size: int = DEFAULT_SIZE, transport: httpx.AsyncBaseTransport | None = None,
-                 validator: ContractValidator | None = None) -> None:
+                 validator: ContractValidator | None = None, monitor: TrafficMonitor | None = None,
+                 live_checks: bool = True) -> None:
         self.upstream = Upstream(upstream, timeouts, transport)
         self.strict = strict
         self.journal = ViolationJournal(journal_size)
         self.validator = validator or ContractValidator()
+        self.monitor = (monitor or TrafficMonitor()) if live_checks else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -139,22 +145,35 @@ class ProxyApp:
         headers: RawHeaders = list(scope["headers"])
         query = scope.get("query_string", b"").decode("latin-1")
         recorded = RecordedRequest(scope["method"], scope["path"], query, _text_headers(headers), body or None)
-        found = await anyio.to_thread.run_sync(self.validator.check_request, recorded)
-        self._report(recorded, found)
-        if found and self.strict:
-            await self._refuse(send, recorded, found)
-            return
-        target = scope.get("raw_path", scope["path"].encode()).decode("latin-1") + (f"?{query}" if query else "")
+        pending = self.monitor.begin(recorded) if self.monitor is not None else None
         try:
-            answer = await self.upstream.forward(scope["method"], target, _forwarded_for(scope, headers), body)
-        except UpstreamUnavailable as exc:
-            logger.warning("bad gateway: %s %s: %s", scope["method"], scope["path"], exc)
-            await self._bad_gateway(send, recorded.api, str(exc), found)
-            return
-        answered = RecordedResponse(answer.status, _text_headers(answer.headers), answer.body)
-        backend = await anyio.to_thread.run_sync(self.validator.check_response, recorded, answered)
+            found = await anyio.to_thread.run_sync(self.validator.check_request, recorded)
+            self._report(recorded, found)
+            if found and self.strict:
+                await self._refuse(send, recorded, found)
+                return
+            target = scope.get("raw_path", scope["path"].encode()).decode("latin-1") + (f"?{query}" if query else "")
+            try:
+                answer = await self.upstream.forward(scope["method"], target, _forwarded_for(scope, headers), body)
+            except UpstreamUnavailable as exc:
+                logger.warning("bad gateway: %s %s: %s", scope["method"], scope["path"], exc)
+                await self._bad_gateway(send, recorded.api, str(exc), found)
+                return
+            answered = RecordedResponse(answer.status, _text_headers(answer.headers), answer.body)
+            backend = await anyio.to_thread.run_sync(self._judge_answer, recorded, answered, pending, time.monotonic())
+        finally:
+            if self.monitor is not None and pending is not None:
+                self.monitor.abandon(pending)  # refused, unanswered or failed: nothing to judge; once judged, a no-op
         self._report(recorded, backend)
         await self._relay(send, answer, found + backend)
+
+    def _judge_answer(self, request: RecordedRequest, response: RecordedResponse, pending: Pending | None,
+                      ended: float) -> list[ContractViolation]:
+        """The answer against the spec and the per-answer rules, then beside its request and earlier calls."""
+        found = self.validator.check_response(request, response)
+        if self.monitor is not None and pending is not None:
+            found += self.monitor.finish(pending, response, ended=ended)
+        return found
 
     def _report(self, request: RecordedRequest, violations: list[ContractViolation]) -> None:
         if violations:

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
+from conformance.live import MemoryLimits, TrafficMonitor
 from mock_server.proxy.app import VIOLATIONS_PATH, ProxyApp
 from mock_server.proxy.forwarding import DEFAULT_TIMEOUTS, Timeouts
 from mock_server.proxy.journal import DEFAULT_SIZE
@@ -37,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seconds to reach the upstream before answering 502 (default: %(default)s)")
     parser.add_argument("--read-timeout", type=float, default=DEFAULT_TIMEOUTS.read,
                         help="seconds to wait for the upstream's answer before answering 502 (default: %(default)s)")
+    parser.add_argument("--exclusive-tenants", action="store_true",
+                        help="promise that no client bypassing the proxy writes with the credentials it sees, so "
+                             "reads must show what the proxied calls wrote (each credential set its own tenant)")
+    parser.add_argument("--memory-records", type=int, default=MemoryLimits.per_caller,
+                        help="sessions or subscriptions the live checks remember per set of credentials, the least "
+                             "recently used forgotten first (default: %(default)s)")
+    parser.add_argument("--no-live-checks", action="store_true",
+                        help="judge each answer alone (spec and per-answer rules), not beside its request and the "
+                             "caller's earlier calls")
     parser.add_argument("--journal-size", type=int, default=DEFAULT_SIZE,
                         help=f"violations kept by GET {VIOLATIONS_PATH} (default: %(default)s)")
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
@@ -48,7 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = ProxyApp(args.upstream, strict=args.strict, journal_size=args.journal_size,
-                   timeouts=Timeouts(connect=args.connect_timeout, read=args.read_timeout))
+                   timeouts=Timeouts(connect=args.connect_timeout, read=args.read_timeout),
+                   live_checks=not args.no_live_checks,
+                   monitor=TrafficMonitor(exclusive_tenants=args.exclusive_tenants,
+                                          limits=MemoryLimits(per_caller=max(1, args.memory_records))))
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{args.port}"
     print(f"Validating proxy at {base} -> {args.upstream}{' (strict)' if args.strict else ''}\n"

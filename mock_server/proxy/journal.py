@@ -13,7 +13,8 @@ DEFAULT_SIZE = 1000
 
 
 class ViolationJournal:
-    """The last ``size`` violations, each with who broke the contract (frontend or backend) and on which call.
+    """The last ``size`` violations, each with who broke the contract (frontend or backend) and on which call (and,
+    for checks that relate calls, the seed sentence and the calls related, earlier first).
 
     Bounded so a long-running proxy in front of a chatty frontend cannot grow without end; ``dropped`` says how many
     older entries were let go, so a reader knows the list is not everything.
@@ -30,10 +31,15 @@ class ViolationJournal:
             for violation in violations:
                 if len(self._entries) == self._entries.maxlen:
                     self.dropped += 1
-                self._entries.append({
+                entry = {
                     "side": violation.side, "blame": BLAME[violation.side], "method": method, "path": path,
                     "operation": operation, "check": violation.check, "message": violation.message, "time": now,
-                })
+                }
+                if violation.seed:
+                    entry["seed"] = violation.seed
+                if violation.calls:
+                    entry["calls"] = [call.as_dict() for call in violation.calls]
+                self._entries.append(entry)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:

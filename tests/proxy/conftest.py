@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from conformance.contract_validation import ContractValidator
 from mock_server.app import MockApp, create_app
 from mock_server.proxy import ProxyApp
+from tests.conformance.breakage import NO_BREAKAGE, BreakingMiddleware
 from tests.proxy.upstreams import CannedUpstream
 
 UPSTREAM = "http://upstream.test"
@@ -65,3 +66,18 @@ def strict_canned(canned: CannedUpstream, validator: ContractValidator) -> Itera
 def proxied_mock(mock: MockApp, validator: ContractValidator) -> Iterator[TestClient]:
     with proxy_in_front_of(mock, validator) as client:
         yield client
+
+
+@pytest.fixture(scope="session")
+def breaking(shared_mock: MockApp) -> BreakingMiddleware:
+    """The shared mock behind a middleware that breaks (or varies) one behaviour at a time."""
+    return BreakingMiddleware(shared_mock)
+
+
+@pytest.fixture
+def varied_mock(breaking: BreakingMiddleware, mock: MockApp) -> Iterator[BreakingMiddleware]:
+    """The wrapped mock, reset; the test sets ``breakage`` and it is undone afterwards."""
+    try:
+        yield breaking
+    finally:
+        breaking.breakage = NO_BREAKAGE
