@@ -7,6 +7,7 @@ off traffic), so both judge a filter or a link by one definition.
 from __future__ import annotations
 
 import operator
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,11 +20,20 @@ _AIRPORTS = (("departure_airport", "origin"), ("arrival_airport", "destination")
 _BOUNDS = (("earliest_departure", operator.ge), ("latest_departure", operator.le))
 
 
+def id_key(value: str) -> str:
+    """An id in the form two notations of it share: the seed gives Garuda ids no form, so a backend may write one in
+    another case, or a UUID with or without its dashes, and mean the same id."""
+    try:
+        return uuid.UUID(value).hex
+    except ValueError:
+        return value.lower()
+
+
 def session_matches_filters(session: Any, filters: Mapping[str, str]) -> bool:
-    """"If both query strings are specified, only `flight sessions` that match both will be fetched." Ids compare in
-    any case (a backend may normalise it)."""
+    """"If both query strings are specified, only `flight sessions` that match both will be fetched." Ids compare as
+    :func:`id_key` reads them."""
     return isinstance(session, dict) and all(
-        isinstance(session.get(name), str) and session[name].lower() == str(value).lower()
+        isinstance(session.get(name), str) and id_key(session[name]) == id_key(str(value))
         for name, value in filters.items())
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from conformance.checks.query_matching import id_key
 from conformance.checks.violation import Violation
 from conformance.live.bounded import BoundedMap
 from conformance.live.credentials import Caller
@@ -25,7 +26,7 @@ LABELS = ("token", "API key")
 def companies_in(exchange: Exchange) -> list[str]:
     data = exchange.data
     sessions: list[Any] = data if isinstance(data, list) else [data]
-    return [s["company_id"].lower() for s in sessions if isinstance(s, dict) and isinstance(s.get("company_id"), str)]
+    return [id_key(s["company_id"]) for s in sessions if isinstance(s, dict) and isinstance(s.get("company_id"), str)]
 
 
 def credentials_answer_for_one_company(memory: CompanyMemory, caller: Caller, exchange: Exchange) -> list[Finding]:

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from conformance.checks.garuda_responses import TIME_FIELDS
-from conformance.checks.query_matching import SESSION_FILTERS, session_matches_filters
+from conformance.checks.query_matching import SESSION_FILTERS, id_key, session_matches_filters
 from conformance.checks.violation import Violation
 from conformance.live.exchange import Exchange
 
@@ -33,7 +33,7 @@ def comparable(field: str, value: Any) -> Any:
     """``value`` of ``field`` in the form two readings of one session are compared in."""
     if field in TIME_FIELDS:
         return epoch_ms(value)
-    return value.lower() if isinstance(value, str) else value
+    return id_key(value) if isinstance(value, str) else value
 
 
 def _shown(value: Any) -> str:
@@ -81,7 +81,7 @@ def garuda_answer_is_the_session_asked(exchange: Exchange) -> list[Violation]:
     if not exchange.succeeded or not isinstance(session, dict) or not exchange.params:
         return []
     asked, answered = exchange.params[0], session.get("flight_session_id")
-    if isinstance(answered, str) and answered.lower() == asked.lower():
+    if isinstance(answered, str) and id_key(answered) == id_key(asked):
         return []
     return [Violation(garuda_answer_is_the_session_asked.__name__, "data/flight_session_id", _shown(asked),
                       _shown(answered))]

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.checks.garuda_responses import TIME_FIELDS
-from conformance.checks.query_matching import SESSION_FILTERS
+from conformance.checks.query_matching import SESSION_FILTERS, id_key
 from conformance.checks.violation import Violation
 from conformance.live.bounded import BoundedMap
 from conformance.live.exchange import Exchange, Finding, Span
@@ -87,7 +87,7 @@ class Observed:
 
 def write_target(method: str, operation: str, params: tuple[str, ...]) -> str | None:
     """The session a request writes to, for counting writes in flight."""
-    return params[0].lower() if operation in WRITES and params else None
+    return id_key(params[0]) if operation in WRITES and params else None
 
 
 def observe(exchange: Exchange) -> Observed:
@@ -95,11 +95,11 @@ def observe(exchange: Exchange) -> Observed:
     data = exchange.data
     if exchange.succeeded:
         items = list(enumerate(data)) if isinstance(data, list) else [(-1, data)]
-        shown = [(item["flight_session_id"].lower(), index, item) for index, item in items
+        shown = [(id_key(item["flight_session_id"]), index, item) for index, item in items
                  if isinstance(item, dict) and isinstance(item.get("flight_session_id"), str)]
     by_id = exchange.operation in BY_ID and bool(exchange.params)
-    absent = [exchange.params[0].lower()] if by_id and exchange.status in GONE_STATUSES else []
-    deleted = exchange.params[0].lower() if (exchange.operation == "deleteFlightSession" and exchange.succeeded
+    absent = [id_key(exchange.params[0])] if by_id and exchange.status in GONE_STATUSES else []
+    deleted = id_key(exchange.params[0]) if (exchange.operation == "deleteFlightSession" and exchange.succeeded
                                              and exchange.params) else None
     listing = exchange.operation == "listFlightSessions" and exchange.succeeded and isinstance(data, list)
     filters = None
@@ -158,7 +158,7 @@ def created_session_stays_readable(memory: SessionMemory, exchange: Exchange, se
             if session_id in listed or record is None or not _expected_present(memory, session_id, record, span):
                 continue
             assert record.known is not None
-            if all(str(record.known.get(key)) == value.lower() for key, value in seen.filters.items()):
+            if all(str(record.known.get(key)) == id_key(value) for key, value in seen.filters.items()):
                 found.append(Finding(Violation(name, "data", f"{session_id} listed: it matches "
                                                f"{json.dumps(seen.filters)} and nothing deleted it since",
                                                "missing from the list"), record.known_by))

@@ -16,8 +16,9 @@ from starlette.testclient import TestClient
 from conformance.contract_validation import ContractValidator
 from conformance.live import LIVE_CHECKS, TrafficMonitor
 from conformance.live.monitor import EXCLUSIVE_CHECKS, MEMORY_CHECKS
-from mock_server.app import MockApp
+from mock_server.app import MockApp, create_app
 from tests.conformance.breakage import Breakage, BreakingMiddleware
+from tests.conformance.legitimate_variants import legitimate_variants
 from tests.mock.conftest import ALICE
 from tests.proxy.backend_variants import broken, legitimate
 from tests.proxy.conftest import proxy_in_front_of
@@ -101,3 +102,13 @@ def test_without_live_checks_the_proxy_judges_each_answer_alone(varied_mock: Bre
         found = client.get("/_mock/violations").json()["violations"]
     assert client.app.monitor is None  # type: ignore[attr-defined]
     assert [v for v in found if v["check"] in LIVE] == []
+
+
+@pytest.mark.parametrize("name", sorted(legitimate_variants(create_app())))
+def test_the_shared_legitimate_backends_are_never_blamed(name: str, varied_mock: BreakingMiddleware,
+                                                         validator: ContractValidator, mock: MockApp) -> None:
+    # The same legitimate backends the whole suite must pass (tests/conformance/legitimate_variants.py): neither the
+    # schema judge, nor the seed rules, nor any live check blames the backend for them.
+    breakage = legitimate_variants(mock)[name].breakage
+    found = live_violations(varied_mock, breakage, validator, exclusive=False)
+    assert [(v["check"], v["message"]) for v in found if v["blame"] == "backend"] == []
