@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,39 +134,3 @@ def snapshot_of(garuda: FlightSessionStore, catalog: FlightCatalog, subscription
         "garuda": {"flight_sessions": garuda.export()},
         "flightsayer": {"flights": catalog.to_state(), "subscriptions": subscriptions.export()},
     }
-
-
-def write_state_file(state: MockState, path: Path) -> None:
-    """Save ``state.export()`` to ``path`` atomically: a crash mid-write leaves the previous file, never half of one.
-
-    The snapshot goes to a temporary file in the same folder (so the rename cannot cross file systems), is flushed
-    to disk, and then renamed over ``path``.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(state.export(), out, ensure_ascii=False, separators=(",", ":"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def restore_state_file(state: MockState, path: Path) -> bool:
-    """Restore ``state`` from ``path`` if the file exists (False if it does not).
-
-    Raises ``ValueError`` when the file cannot be read back: starting on the fixtures instead would overwrite the
-    saved data at the next exit.
-    """
-    path = Path(path)
-    if not path.exists():
-        return False
-    try:
-        snapshot = json.loads(path.read_text(encoding="utf-8"))
-        state.restore(snapshot)
-    except (OSError, UnicodeDecodeError, LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"cannot restore the mock's state from {path}: {type(exc).__name__}: {exc}") from exc
-    return True
