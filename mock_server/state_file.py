@@ -52,6 +52,10 @@ _TABLES: dict[str, tuple[tuple[str, ...], Callable[[Any], Mapping[str, Any]]]] =
     "subscriptions": (("username", "flight_id"), lambda subscription: subscription.state()),
     "flight_statuses": (("flight_id",), realtime_state),
 }
+_SAVE = {table: f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}, record) "
+                f"VALUES ({', '.join('?' * (len(columns) + 1))})" for table, (columns, _) in _TABLES.items()}
+_DELETE = {table: f"DELETE FROM {table} WHERE {' AND '.join(f'{column} = ?' for column in columns)}"
+           for table, (columns, _) in _TABLES.items()}
 
 
 class StateFileError(Exception):
@@ -189,11 +193,17 @@ class StateFile(Persistence):
         if connection is None:
             raise PersistenceFailed(f"the state file {self.path} is closed")
         try:
+            statements = _statements(pending)
+            if replacement is None and len(statements) == 1:
+                # The common case, one write: a lone statement outside BEGIN is a transaction of its own.
+                connection.execute(*statements[0])
+                return
             connection.execute("BEGIN IMMEDIATE")
             try:
                 if replacement is not None:
                     _write_snapshot(connection, replacement)
-                _write_changes(connection, pending)
+                for statement, values in statements:
+                    connection.execute(statement, values)
                 connection.execute("COMMIT")
             except BaseException:
                 if connection.in_transaction:
@@ -214,18 +224,10 @@ def _dumps(record: Mapping[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write_changes(connection: sqlite3.Connection, pending: Mapping[tuple[str, tuple[str, ...]], Any]) -> None:
-    for table, (columns, encode) in _TABLES.items():
-        saved = [(*key, _dumps(encode(value))) for (name, key), value in pending.items()
-                 if name == table and value is not None]
-        deleted = [key for (name, key), value in pending.items() if name == table and value is None]
-        if saved:
-            marks = ", ".join("?" * (len(columns) + 1))
-            connection.executemany(f"INSERT OR REPLACE INTO {table} ({', '.join(columns)}, record) VALUES ({marks})",
-                                   saved)
-        if deleted:
-            where = " AND ".join(f"{column} = ?" for column in columns)
-            connection.executemany(f"DELETE FROM {table} WHERE {where}", deleted)
+def _statements(pending: Mapping[tuple[str, tuple[str, ...]], Any]) -> list[tuple[str, tuple[Any, ...]]]:
+    """One statement (and its values) per pending change: the key's record saved, or deleted."""
+    return [(_SAVE[table], (*key, _dumps(_TABLES[table][1](value)))) if value is not None else (_DELETE[table], key)
+            for (table, key), value in pending.items()]
 
 
 def _write_snapshot(connection: sqlite3.Connection, snapshot: Mapping[str, Any]) -> None:
