@@ -12,15 +12,18 @@ checks an import.
 Durability: WAL journal with ``synchronous=NORMAL``. A commit is a write(2) to the ``-wal`` file without fsync: it
 survives the process dying in any way (the kernel holds the bytes), while a power loss or kernel crash may roll
 back the last commits (never half of one: the file stays consistent). ``FULL`` would fsync every commit, which the
-event loop would wait for (``bench/state_file.py`` measures both).
+event loop would wait for (``bench/state_file.py`` measures both). The only fsyncs left are the checkpoints that fold
+the ``-wal`` file back into the database; a thread of their own runs them, so no request waits for the disk.
 
-Exclusivity: ``locking_mode=EXCLUSIVE`` holds the file's lock for as long as the mock runs, so a second mock (or any
-SQLite client) is refused instead of writing under it, and no ``-shm`` file is used.
+Exclusivity: an advisory lock (``flock``) on the file, held for as long as the mock runs and released by the kernel
+however the process ends, refuses a second mock instead of letting two write one file. Other programs may read the
+file meanwhile (``sqlite3 state.db .dump``), not write it. Platforms without ``flock`` get no such refusal.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import tempfile
@@ -34,10 +37,20 @@ from mock_server.flights.serialise import realtime_state
 from mock_server.persistence import Persistence, PersistenceFailed
 from mock_server.state import STATE_FORMAT, MockState
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 FILE_FORMAT = 1
 APPLICATION_ID = int.from_bytes(b"FAPM", "big")  # "flight API mock"
 SYNCHRONOUS = "NORMAL"
 SQLITE_HEADER = b"SQLite format 3\x00"
+CHECKPOINT_AFTER_COMMITS = 256  # or after CHECKPOINT_SECONDS, whichever comes first
+CHECKPOINT_SECONDS = 1.0
+# Should the checkpoint thread fall behind, the writing connection folds the -wal file in itself past this size.
+WAL_LIMIT_PAGES = 16384
+_log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE catalog (id INTEGER PRIMARY KEY CHECK (id = 1), generator TEXT NOT NULL);
@@ -90,15 +103,15 @@ def keep_state_in(path: Path, state: MockState, *, synchronous: str = SYNCHRONOU
     created = False
     if not path.exists():
         created = _create(path, state)
-    connection, snapshot = _open(path, synchronous)
+    held, snapshot = _open(path, synchronous)
     if not created:  # a file just made from ``state`` holds ``state`` already: no need to rebuild it
         try:
             state.restore(snapshot)
         except (LookupError, TypeError, ValueError, AttributeError) as exc:
-            connection.close()
+            held.release()
             raise StateFileMismatch(f"{path} cannot be restored onto these fixtures: {type(exc).__name__}: {exc}"
                                     ) from exc
-    state_file = StateFile(path, connection)
+    state_file = StateFile(path, held)
     state.persist_to(state_file)
     return state_file
 
@@ -106,9 +119,53 @@ def keep_state_in(path: Path, state: MockState, *, synchronous: str = SYNCHRONOU
 def read_state_file(path: Path) -> dict[str, Any]:
     """What the file at ``path`` holds, as the snapshot ``GET /_mock/state`` would answer (for tools and tests; the
     file must not be in use). Raises a :class:`StateFileError` as :func:`keep_state_in` does."""
-    connection, snapshot = _open(Path(path), SYNCHRONOUS)
-    connection.close()
+    held, snapshot = _open(Path(path), SYNCHRONOUS)
+    held.release()
     return snapshot
+
+
+class _Held:
+    """The file, locked for this process, and the connection that writes it."""
+
+    def __init__(self, lock: int, connection: sqlite3.Connection) -> None:
+        self.lock = lock
+        self.connection = connection
+
+    def release(self) -> None:
+        # In this order: closing any descriptor of the file drops the process's POSIX locks, SQLite's included.
+        self.connection.close()
+        os.close(self.lock)
+
+
+class _Checkpoints:
+    """Folds the ``-wal`` file back into the database from a thread of its own, through a connection of its own: a
+    checkpoint is the one moment ``synchronous=NORMAL`` fsyncs, and a busy disk can take tens of milliseconds."""
+
+    def __init__(self, path: Path) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="state-file-checkpoints", daemon=True)
+        self._thread.start()
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        self._thread.join()
+        self._connection.close()
+
+    def _run(self) -> None:
+        while not self._stopping:
+            self._wake.wait(CHECKPOINT_SECONDS)
+            self._wake.clear()
+            try:
+                # PASSIVE: never waits for the writer, never makes it wait.
+                self._connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                _log.exception("state file checkpoint failed (the writer will fold its -wal file in itself)")
 
 
 class StateFile(Persistence):
@@ -120,9 +177,12 @@ class StateFile(Persistence):
     serves what the file holds: the last acknowledged state.
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, held: _Held) -> None:
         self.path = path
-        self._connection: sqlite3.Connection | None = connection
+        self._held = held
+        self._connection: sqlite3.Connection | None = held.connection
+        self._checkpoints = _Checkpoints(path)
+        self._commits = 0
         self._lock = threading.RLock()  # the event loop writes; tests and start-up may call from other threads
         self._pending: dict[tuple[str, tuple[str, ...]], Any] = {}  # (table, key) -> object to record, None deletes
         self._replacement: Mapping[str, Any] | None = None
@@ -166,10 +226,12 @@ class StateFile(Persistence):
                     self._commit(memory_ahead=True)
 
     def close(self) -> None:
-        """Checkpoint and release the file (SQLite folds the ``-wal`` file back in); later changes are refused."""
+        """Release the file, its ``-wal`` file folded back in (closing saves nothing: every change already is);
+        later changes are refused."""
         with self._lock:
             if self._connection is not None:
-                self._connection.close()
+                self._checkpoints.stop()
+                self._held.release()
                 self._connection = None
 
     # -- internals ----------------------------------------------------------------------------------------------
@@ -192,6 +254,9 @@ class StateFile(Persistence):
         connection = self._connection
         if connection is None:
             raise PersistenceFailed(f"the state file {self.path} is closed")
+        self._commits += 1
+        if self._commits % CHECKPOINT_AFTER_COMMITS == 0:
+            self._checkpoints.nudge()
         try:
             statements = _statements(pending)
             if replacement is None and len(statements) == 1:
@@ -299,16 +364,19 @@ def _create(path: Path, state: MockState) -> bool:
                 os.unlink(leftover)
 
 
-def _open(path: Path, synchronous: str) -> tuple[sqlite3.Connection, dict[str, Any]]:
-    """The file's connection, locked for this process, and its content; a :class:`StateFileError` otherwise."""
+def _open(path: Path, synchronous: str) -> tuple[_Held, dict[str, Any]]:
+    """The file, locked for this process, with its writing connection, and its content; a :class:`StateFileError`
+    otherwise."""
     _check_is_sqlite(path)
+    lock = _lock(path)
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+        connection = sqlite3.connect(path, isolation_level=None, timeout=1, check_same_thread=False)
     except sqlite3.Error as exc:
+        os.close(lock)
         raise _classified(path, exc) from exc
+    held = _Held(lock, connection)
     try:
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-        connection.execute("BEGIN IMMEDIATE")  # takes the lock now, and exclusive mode keeps it until close
+        connection.execute("BEGIN")  # one consistent read of everything below
         (application_id,) = connection.execute("PRAGMA application_id").fetchone()
         (version,) = connection.execute("PRAGMA user_version").fetchone()
         if application_id != APPLICATION_ID:
@@ -329,13 +397,34 @@ def _open(path: Path, synchronous: str) -> tuple[sqlite3.Connection, dict[str, A
         connection.execute("COMMIT")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute(f"PRAGMA synchronous = {synchronous}")
+        connection.execute(f"PRAGMA wal_autocheckpoint = {WAL_LIMIT_PAGES}")
     except StateFileError:
-        connection.close()
+        held.release()
         raise
     except sqlite3.Error as exc:
-        connection.close()
+        held.release()
         raise _classified(path, exc) from exc
-    return connection, snapshot
+    return held, snapshot
+
+
+def _lock(path: Path) -> int:
+    """A descriptor of ``path`` holding an exclusive advisory lock as long as it stays open: the mark of a running
+    mock, which the kernel removes however the process ends (kill -9 included)."""
+    try:
+        lock = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise StateFileUnavailable(f"cannot open {path}: {exc}") from exc
+    if fcntl is None:
+        return lock
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(lock)
+        raise StateFileInUse(f"{path} is in use by another running mock") from None
+    except OSError as exc:
+        os.close(lock)
+        raise StateFileUnavailable(f"cannot lock {path}: {exc}") from exc
+    return lock
 
 
 def _check_is_sqlite(path: Path) -> None:
@@ -367,7 +456,7 @@ def _check_is_sqlite(path: Path) -> None:
 def _classified(path: Path, exc: sqlite3.Error) -> StateFileError:
     name = getattr(exc, "sqlite_errorname", "")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return StateFileInUse(f"{path} is in use by another running mock (or another program holding it open)")
+        return StateFileInUse(f"{path} is in use by another program writing it")
     if name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH", "SQLITE_IOERR",
                         "SQLITE_FULL", "SQLITE_NOMEM")):
         return StateFileUnavailable(f"cannot use {path}: {exc}")
