@@ -17,6 +17,7 @@ from mock_server.app import MockApp, create_app
 from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
+from mock_server.http_protocol import ApiErrorHttpProtocol
 from mock_server.limits import DEFAULT_MAX_BODY_BYTES
 from mock_server.state import MockState
 from mock_server.state_file import (
@@ -172,7 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         gc.enable()
     app, state_file = built
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    # The protocol answers requests that break HTTP itself in the API's error format, not uvicorn's plain text.
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                            http=ApiErrorHttpProtocol)
     server = uvicorn.Server(config) if state_file is None else ClosingServer(config, state_file)
     server.run()
     return 0
