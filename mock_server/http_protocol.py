@@ -1,11 +1,13 @@
 """uvicorn's HTTP/1.1 protocol (httptools), answering a request it cannot parse in the API's own error format.
 
-A request whose bytes break HTTP itself (a malformed chunked body, a broken request line or header) never reaches the
-app: uvicorn's protocol catches the parser's error and writes ``400 Invalid HTTP request received.`` as text/plain,
-then closes the connection. That answer is written by ``send_400_response(msg)``, the one method both of uvicorn's
-HTTP/1.1 protocols call for it, so a subclass overriding it (handed to uvicorn as ``http=``) changes the body and
-nothing else: still 400, uvicorn's message and log line, the connection closed. The body is the error format of the
-API whose path the request named, or the plain ``{"detail": ...}`` when the head broke before its path was read.
+A request whose bytes break HTTP itself (a malformed chunked body, a broken request line or header) is refused by
+uvicorn's protocol, not by the app, which never reads those bytes: the protocol catches the parser's error, writes
+``400 Invalid HTTP request received.`` as text/plain, and closes the connection. That answer is written by
+``send_400_response(msg)``, the one method both of uvicorn's HTTP/1.1 protocols call for it, so a subclass overriding
+it (handed to uvicorn as ``http=``) changes the body and nothing else: still 400, uvicorn's message and log line, the
+connection closed. The body is the error format of the API whose path the request named, or the plain
+``{"detail": ...}`` when the head broke before its path was read. Proven against a real server by
+``tests/robustness/test_malformed_http.py``.
 """
 
 from __future__ import annotations

@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mock_server.flights.serialise import realtime_state
 from mock_server.persistence import Persistence, PersistenceFailed
@@ -41,6 +41,10 @@ try:
     import fcntl
 except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
+
+if TYPE_CHECKING:
+    from mock_server.flights.model import RealtimeStatus
+    from mock_server.flightsayer.subscriptions import Subscription
 
 FILE_FORMAT = 1
 APPLICATION_ID = int.from_bytes(b"FAPM", "big")  # "flight API mock"
@@ -76,7 +80,7 @@ class StateFileError(Exception):
 
 
 class StateFileInUse(StateFileError):
-    """Another running mock (or another program) holds the file."""
+    """Another running mock holds the file (or another program is writing it)."""
 
 
 class StateFileFormatError(StateFileError):
@@ -111,7 +115,11 @@ def keep_state_in(path: Path, state: MockState, *, synchronous: str = SYNCHRONOU
             held.release()
             raise StateFileMismatch(f"{path} cannot be restored onto these fixtures: {type(exc).__name__}: {exc}"
                                     ) from exc
-    state_file = StateFile(path, held)
+    try:
+        state_file = StateFile(path, held)
+    except sqlite3.Error as exc:
+        held.release()
+        raise _classified(path, exc) from exc
     state.persist_to(state_file)
     return state_file
 
@@ -196,13 +204,13 @@ class StateFile(Persistence):
     def session_deleted(self, session_id: str) -> None:
         self._change("flight_sessions", (session_id,), None)
 
-    def subscription_saved(self, subscription: Any) -> None:
+    def subscription_saved(self, subscription: Subscription) -> None:
         self._change("subscriptions", (subscription.username, subscription.flight_id), subscription)
 
     def subscription_deleted(self, username: str, flight_id: str) -> None:
         self._change("subscriptions", (username, flight_id), None)
 
-    def flight_status_saved(self, flight_id: str, status: Any) -> None:
+    def flight_status_saved(self, flight_id: str, status: RealtimeStatus) -> None:
         self._change("flight_statuses", (flight_id,), status)
 
     def replaced(self, snapshot: Mapping[str, Any]) -> None:
