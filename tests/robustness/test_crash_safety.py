@@ -237,9 +237,12 @@ def writers_for(base: str) -> list[Writer]:
 def write_until_killed(writers: list[Writer], base: str, rng: random.Random, process) -> float:
     """Write from one thread per writer until the mock is SIGKILLed at a random moment; answer that moment."""
     stop = threading.Event()
+    # The kill's clock starts once every writer is ready: building a client takes a loaded machine a while.
+    ready = threading.Barrier(len(writers) + 1, timeout=30)
 
     def run(writer: Writer, thread_rng: random.Random) -> None:
         with httpx.Client(base_url=base, timeout=10) as client:
+            ready.wait()
             while not stop.is_set():
                 try:
                     writer.step(client, thread_rng)  # type: ignore[attr-defined]
@@ -249,6 +252,7 @@ def write_until_killed(writers: list[Writer], base: str, rng: random.Random, pro
     threads = [threading.Thread(target=run, args=(w, random.Random(rng.random())), daemon=True) for w in writers]
     for thread in threads:
         thread.start()
+    ready.wait()
     time.sleep(rng.uniform(0, KILL_WITHIN))
     killed_at = time.monotonic()
     process.send_signal(signal.SIGKILL)
