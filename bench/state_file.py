@@ -1,12 +1,13 @@
 """Write throughput with and without ``--state-file``, in one run: what committing every write before answering costs.
 
-    python bench/state_file.py [--duration 5] [--connections 16] [--rounds 3]
+    python bench/state_file.py [--duration 3] [--connections 16] [--rounds 5]
 
 Two mocks, one memory-only and one on a fresh state file in a temporary folder, take turns under the same load (PUT a
 subscription, POST a Garuda session, and a flight status read to show reads do not pay), ``--rounds`` times each.
-Each round's ratio file/memory compares two runs seconds apart, so a shared machine's drift touches both alike; the
-ratio printed is the median round's, with the lowest and highest beside it. Then, in process, what one write costs with
-SQLite's ``synchronous=NORMAL`` (what the mock uses) and ``FULL`` (an fsync per commit).
+Each round's ratio file/memory compares two runs seconds apart (who goes first swaps every round), so a shared
+machine's drift touches both alike; the ratio printed is the median round's, with the lowest and highest beside it.
+Then, in process, what one write costs with SQLite's ``synchronous=NORMAL`` (what the mock uses) and ``FULL`` (an
+fsync per commit).
 
 Load comes from wrk when installed, else from bench/run.py's bounded Python generator. Every server binds 127.0.0.1
 on a free port and is stopped by its PID; every load run is bounded in time.
@@ -100,8 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             results: dict[str, tuple[list[Load], list[Load]]] = {}
             for name, load in loads.items():
                 runs: tuple[list[Load], list[Load]] = ([], [])
-                for _ in range(args.rounds):
-                    for done, server in zip(runs, (memory, kept), strict=True):
+                for round_number in range(args.rounds):
+                    turns = list(zip(runs, (memory, kept), strict=True))
+                    for done, server in turns if round_number % 2 == 0 else reversed(turns):  # who goes first swaps
                         done.append(LOAD(server.base, load["paths"], load["headers"], method=load["method"],
                                          bodies=load["bodies"], duration=args.duration,
                                          connections=args.connections))
