@@ -17,10 +17,29 @@ from mock_server.app import MockApp, create_app
 from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
+from mock_server.http_protocol import ApiErrorHttpProtocol
 from mock_server.limits import DEFAULT_MAX_BODY_BYTES
-from mock_server.state import MockState, restore_state_file, write_state_file
+from mock_server.state import MockState
+from mock_server.state_file import (
+    StateFile,
+    StateFileCorrupt,
+    StateFileError,
+    StateFileFormatError,
+    StateFileInUse,
+    StateFileMismatch,
+    StateFileUnavailable,
+    keep_state_in,
+)
 
 CONTROL_TOKEN_VARIABLE = "MOCK_CONTROL_TOKEN"
+# Why the mock refused a --state-file, one code each, so a supervisor can tell "wait and retry" from "needs a human".
+STATE_FILE_EXIT_CODES: dict[type[StateFileError], int] = {
+    StateFileInUse: 3,
+    StateFileFormatError: 4,
+    StateFileCorrupt: 5,
+    StateFileMismatch: 6,
+    StateFileUnavailable: 7,
+}
 
 
 def _positive(text: str) -> int:
@@ -35,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mock-server",
         description="Stateful mock of the Garuda and Flightsayer APIs, both on one port at their real paths.",
         epilog="mock-server proxy --upstream URL [--strict]: a validating proxy in front of a real backend "
-               "(mock-server proxy --help).",
+               "(mock-server proxy --help). Exit codes when --state-file cannot be used (the file is left as it "
+               "was): 3 in use by another running mock, 4 another format (an older mock's JSON file), 5 damaged or "
+               "truncated, 6 does not fit these fixtures, 7 cannot be opened or created.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8080, help="port to bind (default: %(default)s)")
@@ -66,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="require 'Authorization: Bearer TOKEN' on the control API (default: the "
                               f"{CONTROL_TOKEN_VARIABLE} environment variable; none: open to anyone who can connect)")
     parser.add_argument("--state-file", type=Path, default=None, metavar="PATH",
-                        help="restore the data from PATH at start if it exists, and save it there (atomically) when "
-                             "the server stops")
+                        help="keep the data in the SQLite database PATH: restored at start if it exists, every "
+                             "change committed there before it is answered (survives kill -9)")
     parser.add_argument("--print-config", action="store_true",
                         help="print the conformance suite's config YAML for these fixtures and exit")
     parser.add_argument("--no-fast-path", action="store_true",
@@ -101,31 +122,34 @@ def control_line(base_url: str, access: ControlAccess | None) -> str:
     return f"{base_url}/_mock/health{protected}"
 
 
-def _build(args: argparse.Namespace) -> tuple[MockApp, MockState] | int:
+def _build(args: argparse.Namespace) -> tuple[MockApp, StateFile | None] | int:
     """The app on its loaded state, its banner printed; or the exit code when there is nothing to serve."""
     started = time.perf_counter()
     state = MockState.load(args.fixtures, flights=args.flights, seed=args.seed)
     if args.print_config:
         sys.stdout.write(yaml.safe_dump(state.conformance_config(), sort_keys=False))
         return 0
+    state_file = None
     if args.state_file is not None:
         try:
-            restore_state_file(state, args.state_file)
-        except ValueError as exc:  # starting on the fixtures would overwrite the saved data at exit
+            state_file = keep_state_in(args.state_file, state)
+        except StateFileError as exc:
             print(f"mock-server: {exc}", file=sys.stderr)
-            return 2
+            return STATE_FILE_EXIT_CODES[type(exc)]
     app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size,
                      clock_speed=args.clock_speed, webhook_allow=args.webhook_allow,
                      webhook_grace_seconds=args.webhook_grace_seconds, fast_path=not args.no_fast_path)
     try:
         app.control.access = ControlAccess(enabled=not args.no_control, token=args.control_token)
     except ValueError as exc:
+        if state_file is not None:
+            state_file.close()
         print(f"mock-server: {exc}", file=sys.stderr)
         return 2
     app.control.max_body_bytes = args.max_body_bytes
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(banner(state, f"http://{host}:{args.port}", time.perf_counter() - started, app.control.access), flush=True)
-    return app, state
+    return app, state_file
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,31 +172,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.freeze()
     finally:
         gc.enable()
-    app, state = built
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
-    server = SavingServer(config, state, args.state_file) if args.state_file is not None else uvicorn.Server(config)
+    app, state_file = built
+    # The protocol answers requests that break HTTP itself in the API's error format, not uvicorn's plain text.
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
+                            http=ApiErrorHttpProtocol)
+    server = uvicorn.Server(config) if state_file is None else ClosingServer(config, state_file)
     server.run()
     return 0
 
 
-class SavingServer(uvicorn.Server):
-    """A uvicorn server that saves the state once it has shut down.
+class ClosingServer(uvicorn.Server):
+    """A uvicorn server that closes the state file once it has shut down.
 
-    uvicorn stops on SIGTERM or SIGINT by refusing new connections and letting in-flight requests finish; then it
-    re-raises the signal, so the process never returns from ``run()``. Saving at the end of ``shutdown`` is the one
-    moment after the last answered request and before the process ends.
+    Every change is committed as it is made, so closing saves nothing: it folds SQLite's ``-wal`` file back into the
+    state file, leaving one file to copy. uvicorn stops on SIGTERM or SIGINT by letting in-flight requests and the
+    app's lifespan (the delivery worker that retires subscriptions) finish; then it re-raises the signal, so the
+    process never returns from ``run()``: the end of ``shutdown`` is the moment after the last write.
     """
 
-    def __init__(self, config: uvicorn.Config, state: MockState, state_file: Path) -> None:
+    def __init__(self, config: uvicorn.Config, state_file: StateFile) -> None:
         super().__init__(config)
-        self.state = state
         self.state_file = state_file
 
     async def shutdown(self, sockets=None) -> None:
         try:
             await super().shutdown(sockets)
         finally:
-            write_state_file(self.state, self.state_file)
+            self.state_file.close()
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from api_contract.routing import Api, api_of_path
 from mock_server.apis import allowed_methods
+from mock_server.persistence import PersistenceFailed
 
 logger = logging.getLogger("mock_server")
 
@@ -83,6 +84,9 @@ def _as_api_error(exc: Exception) -> ApiError:
         if exc.status_code == 404:
             return ApiError(404, "No such endpoint")
         return ApiError(exc.status_code, str(exc.detail), headers=exc.headers or {})
+    if isinstance(exc, PersistenceFailed):  # the disk, not the request: the client may retry
+        logger.error("%s", exc)
+        return ApiError(503, str(exc))
     logger.exception("unhandled error", exc_info=exc)
     return ApiError(500, "Internal server error")
 

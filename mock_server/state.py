@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +13,7 @@ from mock_server.flights import FlightCatalog, load_catalog
 from mock_server.flightsayer.subscriptions import SubscriptionStore
 from mock_server.garuda.fixtures import load_garuda
 from mock_server.garuda.store import FlightSessionStore
+from mock_server.persistence import MEMORY_ONLY, Persistence
 
 BUNDLED_FIXTURES = next(
     (p for p in (Path(__file__).parent / "fixtures", Path(__file__).resolve().parent.parent / "fixtures")
@@ -34,6 +32,8 @@ class MockState:
     catalog: FlightCatalog
     flightsayer_users: dict[str, str]  # username -> token
     subscriptions: SubscriptionStore = field(default_factory=SubscriptionStore)
+    # Told of every change before it is made (the stores report theirs; a reset or an import reports the whole).
+    persistence: Persistence = MEMORY_ONLY
     _replaced_listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @classmethod
@@ -50,11 +50,16 @@ class MockState:
             flightsayer_users={u["username"]: u["token"] for u in users},
         )
 
+    def persist_to(self, persistence: Persistence) -> None:
+        """Report every later change to ``persistence`` (which already holds what the state is now)."""
+        self.persistence = persistence
+        self.garuda.persistence = self.catalog.persistence = self.subscriptions.persistence = persistence
+
     def reset(self, *, seed: int | None = None) -> None:
         """Back to the fixtures (optionally with another flight seed), in place so every holder sees it."""
         fresh = MockState.load(self.fixtures_dir, flights=self.flights_override,
                                seed=seed if seed is not None else self.seed_override)
-        self.garuda, self.catalog, self.subscriptions = fresh.garuda, fresh.catalog, fresh.subscriptions
+        self._replace(fresh.garuda, fresh.catalog, fresh.subscriptions)
         self.flightsayer_users = fresh.flightsayer_users
         if seed is not None:
             self.seed_override = seed
@@ -70,11 +75,7 @@ class MockState:
 
     def export(self) -> dict[str, Any]:
         """A JSON-able snapshot from which :meth:`restore` rebuilds exactly this state."""
-        return {
-            "format": STATE_FORMAT,
-            "garuda": {"flight_sessions": self.garuda.export()},
-            "flightsayer": {"flights": self.catalog.to_state(), "subscriptions": self.subscriptions.export()},
-        }
+        return snapshot_of(self.garuda, self.catalog, self.subscriptions)
 
     def restore(self, snapshot: dict[str, Any]) -> None:
         if snapshot.get("format") != STATE_FORMAT:
@@ -91,8 +92,14 @@ class MockState:
         catalog = FlightCatalog.from_state(snapshot["flightsayer"]["flights"], self.fixtures_dir)
         subscriptions = SubscriptionStore()
         subscriptions.restore(snapshot["flightsayer"]["subscriptions"])
-        self.garuda, self.catalog, self.subscriptions = garuda, catalog, subscriptions
+        self._replace(garuda, catalog, subscriptions)
         self._replaced()
+
+    def _replace(self, garuda: FlightSessionStore, catalog: FlightCatalog, subscriptions: SubscriptionStore) -> None:
+        """Swap the stores in, once ``persistence`` has kept them: if it cannot, the state stays as it was."""
+        self.persistence.replaced(snapshot_of(garuda, catalog, subscriptions))
+        self.garuda, self.catalog, self.subscriptions = garuda, catalog, subscriptions
+        self.persist_to(self.persistence)
 
     def conformance_config(self) -> dict[str, Any]:
         """The conformance suite's config for these fixtures: first company/user, and a second of each."""
@@ -120,37 +127,10 @@ class MockState:
         }
 
 
-def write_state_file(state: MockState, path: Path) -> None:
-    """Save ``state.export()`` to ``path`` atomically: a crash mid-write leaves the previous file, never half of one.
-
-    The snapshot goes to a temporary file in the same folder (so the rename cannot cross file systems), is flushed
-    to disk, and then renamed over ``path``.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(state.export(), out, ensure_ascii=False, separators=(",", ":"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def restore_state_file(state: MockState, path: Path) -> bool:
-    """Restore ``state`` from ``path`` if the file exists (False if it does not).
-
-    Raises ``ValueError`` when the file cannot be read back: starting on the fixtures instead would overwrite the
-    saved data at the next exit.
-    """
-    path = Path(path)
-    if not path.exists():
-        return False
-    try:
-        snapshot = json.loads(path.read_text(encoding="utf-8"))
-        state.restore(snapshot)
-    except (OSError, UnicodeDecodeError, LookupError, TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"cannot restore the mock's state from {path}: {type(exc).__name__}: {exc}") from exc
-    return True
+def snapshot_of(garuda: FlightSessionStore, catalog: FlightCatalog, subscriptions: SubscriptionStore) -> dict[str, Any]:
+    """The JSON-able form of these stores that :meth:`MockState.restore` reads (and ``GET /_mock/state`` answers)."""
+    return {
+        "format": STATE_FORMAT,
+        "garuda": {"flight_sessions": garuda.export()},
+        "flightsayer": {"flights": catalog.to_state(), "subscriptions": subscriptions.export()},
+    }

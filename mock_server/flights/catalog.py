@@ -27,6 +27,7 @@ from mock_server.flights.serialise import (
     status_bytes,
     status_without_inbound,
 )
+from mock_server.persistence import MEMORY_ONLY, Persistence
 
 STATE_FORMAT = 1
 JSON_CACHE_SIZE = 50_000  # serialised statuses kept (about 2 kB each, inbound chain included)
@@ -35,11 +36,13 @@ JSON_CACHE_SIZE = 50_000  # serialised statuses kept (about 2 kB each, inbound c
 class FlightCatalog:
     """Generated Flightsayer flights: status by FlightId, search, realtime updates and a JSON-able saved state.
 
-    Build one with :func:`load_catalog` (or :meth:`from_state`). Realtime changes go through :meth:`update`.
+    Build one with :func:`load_catalog` (or :meth:`from_state`). Realtime changes go through :meth:`update`, which
+    reports each to ``persistence`` before making it.
     """
 
     def __init__(self, reference: Reference, schedule: GeneratedSchedule, *, seed: int, first_day: date,
                  days: int) -> None:
+        self.persistence: Persistence = MEMORY_ONLY
         self.reference = reference
         self.seed = seed
         self.first_day = first_day
@@ -123,8 +126,8 @@ class FlightCatalog:
         ``arrival_gate``, ``baggage_claim``, ``cancelled``, ``last_updated``, ``prediction`` (a :class:`Prediction`
         or a mapping with ``distribution`` and ``reasons``, its index derived), ``source``. Times are aware
         datetimes (stored in UTC). The change is checked as a whole (``ValueError`` if the result would break the
-        contract, e.g. arrival not after departure), and the cached JSON of this flight and of every flight whose
-        ``inbound`` embeds it is dropped. ``KeyError`` for an unknown flight.
+        contract, e.g. arrival not after departure), reported to ``persistence``, and the cached JSON of this flight
+        and of every flight whose ``inbound`` embeds it is dropped. ``KeyError`` for an unknown flight.
         """
         current = self._realtime[flight_id]
         unknown = sorted(set(changes) - set(REALTIME_FIELDS))
@@ -139,6 +142,7 @@ class FlightCatalog:
                 changes[name] = value.astimezone(UTC)
         updated = dataclasses.replace(current, **changes)
         check_realtime(updated)
+        self.persistence.flight_status_saved(flight_id, updated)
         self._realtime[flight_id] = updated
         self._changed[flight_id] = None
         self._invalidate(flight_id)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mock_server.persistence import MEMORY_ONLY, Persistence
+
 SESSION_FIELDS = ("flight_session_id", "company_id", "deployment_id", "flight_plan_id", "start_date_time",
                   "end_date_time")
 CHANGEABLE_FIELDS = ("deployment_id", "flight_plan_id", "start_date_time", "end_date_time")
@@ -50,9 +52,11 @@ class FlightSessionStore:
 
     Methods are synchronous and never yield, so under an event loop each call is atomic. ``revision`` changes with
     every change to the sessions and is unique across stores: what was read at one revision is still true at it.
+    Every change is reported to ``persistence`` before it is made; if that raises, nothing changes.
     """
 
     def __init__(self, companies: Iterable[Company], sessions: Iterable[Mapping[str, Any]] = ()) -> None:
+        self.persistence: Persistence = MEMORY_ONLY
         self.companies: dict[str, Company] = {c.company_id: c for c in companies}
         self._sessions: dict[str, dict[str, Any]] = {}
         for session in sessions:
@@ -82,9 +86,11 @@ class FlightSessionStore:
         self._check(company_id, session)
         session_id = self._new_id()
         stored = {"flight_session_id": session_id, "company_id": company_id, **session}
-        self._sessions[session_id] = {k: stored[k] for k in SESSION_FIELDS}
+        stored = {k: stored[k] for k in SESSION_FIELDS}
+        self.persistence.session_saved(stored)
+        self._sessions[session_id] = stored
         self.revision = next(_REVISIONS)
-        return dict(self._sessions[session_id])
+        return dict(stored)
 
     def update(self, company_id: str, session_id: str, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Apply the fields sent; fields not sent are kept. Checked as a whole before anything changes."""
@@ -94,12 +100,14 @@ class FlightSessionStore:
             raise InvalidSession(unknown[0], "cannot be changed")
         candidate = {**current, **{k: changes[k] for k in CHANGEABLE_FIELDS if k in changes}}
         self._check(company_id, candidate)
+        self.persistence.session_saved(candidate)
         current.update(candidate)
         self.revision = next(_REVISIONS)
         return dict(current)
 
     def delete(self, company_id: str, session_id: str) -> dict[str, Any]:
         self._owned(company_id, session_id)
+        self.persistence.session_deleted(session_id)
         self.revision = next(_REVISIONS)
         return self._sessions.pop(session_id)
 

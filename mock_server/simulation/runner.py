@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from mock_server.simulation.clock import MANUAL
 from mock_server.simulation.simulator import FlightSimulator
@@ -18,11 +20,14 @@ _log = logging.getLogger(__name__)
 
 
 class SimulationTicker:
-    """Every ``interval`` real seconds, applies the events a running clock has made due (none in manual mode)."""
+    """Every ``interval`` real seconds, applies the events a running clock has made due (none in manual mode), each
+    tick inside ``within()`` (e.g. the state file's batch, so a tick's changes are kept together)."""
 
-    def __init__(self, simulator: FlightSimulator, *, interval: float = 0.5) -> None:
+    def __init__(self, simulator: FlightSimulator, *, interval: float = 0.5,
+                 within: Callable[[], AbstractContextManager[object]] = contextlib.nullcontext) -> None:
         self.simulator = simulator
         self.interval = interval
+        self.within = within
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -41,6 +46,7 @@ class SimulationTicker:
             await asyncio.sleep(self.interval)
             if self.simulator.clock.mode != MANUAL:
                 try:
-                    self.simulator.catch_up()
+                    with self.within():
+                        self.simulator.catch_up()
                 except Exception:
                     _log.exception("simulation tick failed")

@@ -51,7 +51,7 @@ class SimulationService:
         """Deliver notifications (and, when the clock runs by itself, tick it) for as long as the app serves."""
         await self.worker.start()
         if self._clock_speed > 0:
-            self._ticker = SimulationTicker(self.simulator)
+            self._ticker = SimulationTicker(self.simulator, within=lambda: self.state.persistence.batch())
             await self._ticker.start()
         try:
             yield
@@ -70,19 +70,23 @@ class SimulationService:
 
     def move_clock(self, *, by: timedelta | None = None, to: datetime | None = None,
                    speed: float | None = None) -> list[StatusChange]:
-        """Advance the clock (by a duration or to an instant) and/or change its speed; answer what changed."""
+        """Advance the clock (by a duration or to an instant) and/or change its speed; answer what changed.
+
+        The flights it changed are kept together: all of them, or (when keeping fails) none acknowledged."""
         simulator = self.simulator
         changes: list[StatusChange] = []
-        if by is not None:
-            changes = simulator.advance(by)
-        elif to is not None:
-            changes = simulator.advance_to(to)
+        with self.state.persistence.batch():
+            if by is not None:
+                changes = simulator.advance(by)
+            elif to is not None:
+                changes = simulator.advance_to(to)
         if speed is not None:
             simulator.clock.set_speed(speed)
         return changes
 
     def force(self, flight_id: str, kind: str, **args: Any) -> dict[str, Any]:
-        return self.simulator.force(flight_id, kind, **args)
+        with self.state.persistence.batch():  # with the events a running clock owed before it
+            return self.simulator.force(flight_id, kind, **args)
 
     def pending(self, flight_id: str) -> list[dict[str, Any]]:
         return [event.public() for event in self.simulator.pending(flight_id)]

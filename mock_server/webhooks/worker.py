@@ -37,6 +37,7 @@ import httpx
 
 from mock_server.flights.serialise import dumps
 from mock_server.flightsayer.subscriptions import Subscription, SubscriptionStore
+from mock_server.persistence import PersistenceFailed
 from mock_server.webhooks.log import DELIVERED, DROPPED, FAILED, REFUSED, DeliveryLog
 from mock_server.webhooks.policy import TargetPolicy, TargetRefused
 
@@ -297,7 +298,11 @@ class DeliveryWorker:
     def _delete(self, subscription: Subscription) -> None:
         store = self._store()
         if store.get(subscription.username, subscription.flight_id) is subscription:  # not replaced by a reset
-            store.delete(subscription.username, subscription.flight_id)
+            try:
+                store.delete(subscription.username, subscription.flight_id)
+            except PersistenceFailed as failure:  # kept, in memory and in the file alike
+                _log.error("could not retire subscription %s/%s: %s", subscription.username, subscription.flight_id,
+                           failure)
 
     def _maybe_idle(self) -> None:
         if self._idle is not None and not self._inbox and not self._senders:
