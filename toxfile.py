@@ -50,7 +50,8 @@ def _of_type(option: Any) -> type | None:
     """What tox's parser cannot infer (it reads defaults from TOX_* variables and its config file by type)."""
     if option.action != "store" or option.choices:
         return None
-    return option.type if option.type in (int, float) else float if option.type is _OPTIONS.seconds else str
+    numbers = {_OPTIONS.seconds: float, _OPTIONS.positive_float: float, _OPTIONS.positive_int: int}
+    return option.type if option.type in (int, float) else numbers.get(option.type, str)
 
 
 @impl

@@ -105,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     parsed, passed_on = parser.parse_known_args(ours)
     given = {option.name: getattr(parsed, option.key) for option in OPTIONS}
+    given.update({option.name: option.command_default for option in OPTIONS
+                  if given[option.name] is None and option.command_default is not None})
 
     base_url = given["base-url"]
     if base_url is not None and (urlsplit(base_url).scheme not in ("http", "https") or not urlsplit(base_url).netloc):

@@ -34,7 +34,8 @@ class SuiteOption:
     group: str = "suite"  # "suite" or "webhooks", for --help
     action: str = "store"  # "store", "store_true" or "append"
     type: Callable[[str], Any] | None = None
-    default: Any = None  # in the plugin; the command and tox pass only what was given
+    default: Any = None  # in the plugin; the command and tox pass only what was given (or command_default)
+    command_default: Any = None  # what the command hands on when the option is not given, if not the plugin's
     choices: tuple[str, ...] | None = None
     metavar: str | None = None
     pytest_name: str | None = None  # default: "conformance-" + name
@@ -93,6 +94,23 @@ def seconds(text: str) -> float:
     return value
 
 
+def positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("must be at least 1")
+    return value
+
+
+def positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise ValueError("must be above 0")
+    return value
+
+
+JOBS = 8  # the command's default: enough to hide a remote backend's latency, few enough to be kind to it
+
+
 OPTIONS: tuple[SuiteOption, ...] = (
     SuiteOption("base-url", "backend under test (default: start the bundled mock); pytest-base-url's option, so "
                 "also the base_url ini value or PYTEST_BASE_URL", metavar="URL", pytest_name="base-url",
@@ -104,6 +122,11 @@ OPTIONS: tuple[SuiteOption, ...] = (
                 default=False),
     SuiteOption("hypothesis-profile", "how hard Hypothesis tries: ci (the default, about two minutes against the "
                 "mock) or thorough", choices=PROFILE_CHOICES, pytest_name="hypothesis-profile", owner="hypothesis"),
+    SuiteOption("jobs", f"how many checks run at once, each process sending one request at a time; 1 runs them one "
+                f"after another (default: {JOBS} from the command and tox, {{default}} as a pytest plugin)",
+                type=positive_int, default=1, command_default=JOBS, metavar="N"),
+    SuiteOption("rate-limit", "at most this many requests a second to the backend, every process together "
+                "(default: no limit)", type=positive_float, metavar="PER_SECOND"),
     SuiteOption("webhook-host", "interface the webhook receiver binds; one the backend can reach (default: "
                 "{default})", group="webhooks", default="127.0.0.1", metavar="HOST"),
     SuiteOption("webhook-port", "port of the webhook receiver (default: a free one)", group="webhooks", type=int,

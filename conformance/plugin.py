@@ -4,7 +4,7 @@ acts on tests marked ``conformance``, i.e. the suite's own (``conformance.suite`
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
@@ -13,6 +13,13 @@ import conformance.profiles  # noqa: F401 - registers the ci and thorough Hypoth
 from conformance.checks.violation import ConformanceFailure
 from conformance.config import ConformanceConfig
 from conformance.options import BY_NAME, GROUPS, OPTIONS, SuiteOption, options_in
+
+if TYPE_CHECKING:
+    pass
+
+# The suite's run (conformance.run), on the config of every process of it; set by the suite's conftest. Kept here,
+# not in conformance.run, so loading this plugin into other projects' pytest runs imports nothing heavy.
+RUN = pytest.StashKey["SuiteRun"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -29,6 +36,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def suite_option(config: pytest.Config, name: str) -> Any:
     """The value of the suite's option ``name`` (as the command spells it: ``"webhook-host"``), whoever defines it."""
     return config.getoption(BY_NAME[name].pytest_dest, None)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config: pytest.Config):  # type: ignore[no-untyped-def]
+    # --conformance-jobs N is pytest-xdist's -n N, set before xdist reads it (a wrapper runs before every plain
+    # implementation). An explicit -n wins; a worker never spawns workers of its own.
+    jobs = suite_option(config, "jobs") or 1
+    if (jobs > 1 and config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput")
+            and getattr(config.option, "numprocesses", None) is None):
+        config.option.numprocesses = jobs
+        if getattr(config.option, "dist", "no") == "no":
+            config.option.dist = "worksteal"  # checks take from a second to a minute: idle workers take over
+    return (yield)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,7 +92,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     # Only when the suite ran: one seed for the whole run makes every Hypothesis failure replayable.
     session = getattr(terminalreporter, "_session", None)
-    ran_suite = any(item.get_closest_marker("conformance") for item in getattr(session, "items", []))
+    ran_suite = config.stash.get(RUN, None) is not None or any(
+        item.get_closest_marker("conformance") for item in getattr(session, "items", []))
     seed = config.getoption("hypothesis_seed", None)
     if ran_suite and seed is not None:
         terminalreporter.write_line(f"conformance: replay this run with --hypothesis-seed={seed}")

@@ -56,6 +56,7 @@ from api_contract import load_spec
 from api_contract.routing import ROUTES
 from conformance.checks.seed_rules import answer_violations
 from conformance.checks.timestamps import parse_timestamp
+from conformance.claims import Claims
 from conformance.config import ConformanceConfig
 
 NEGATIVE_DATA_OPEN = ["listFlightSessions", "searchFlights", "listSubscriptions", "createFlightSession",
@@ -167,6 +168,19 @@ def auth_headers(api: str, config: ConformanceConfig) -> dict[str, str]:
         return {"Authorization": f"Bearer {config.need('garuda.token')}",
                 "X-API-Key": config.need("garuda.api_key")}
     return {"Authorization": f"Token {config.need('flightsayer.token')}"}
+
+
+SUBSCRIPTION_WRITES = ("putSubscription", "deleteSubscription")
+OWNER = "schemathesis"
+
+
+def may_send(case: schemathesis.Case, claims: Claims) -> bool:
+    """Whether ``case`` leaves the run's other checks alone: a subscription written to a flight another check of
+    this run is using (``--jobs``) would change what that check reads back."""
+    if case.operation.definition.raw.get("operationId") not in SUBSCRIPTION_WRITES:
+        return True
+    flight_id = (case.path_parameters or {}).get("flight_id")
+    return not isinstance(flight_id, str) or claims.claim_flight(flight_id, OWNER)
 
 
 def prepare(case: schemathesis.Case, config: ConformanceConfig) -> None:

@@ -1,4 +1,5 @@
-"""The backend under test: its base URL, config, one HTTP client, and what the checks created there."""
+"""The backend under test: its base URL, config, one HTTP client, what the checks created there, and what they
+claimed (:mod:`conformance.claims`) so concurrent checks keep to their own flights."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from conformance.claims import Claims
 from conformance.config import ConformanceConfig
+from conformance.rate_limit import RateLimiter
 
 
 @dataclass
@@ -17,6 +20,7 @@ class Target:
     http: httpx.Client
     # Undo actions for what the checks created, run by the fixture's finalizer even when a check fails.
     undo: list[Callable[[], object]] = field(default_factory=list)
+    claims: Claims = field(default_factory=Claims)
 
     def clean_up(self) -> list[str]:
         """Run every undo action, newest first; returns the errors instead of raising (cleanup must not mask)."""
@@ -30,5 +34,6 @@ class Target:
         return errors
 
 
-def make_http_client(base_url: str, *, timeout: float = 30.0) -> httpx.Client:
-    return httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=False)
+def make_http_client(base_url: str, *, timeout: float = 30.0, limiter: RateLimiter | None = None) -> httpx.Client:
+    hooks = {"request": [limiter.httpx_hook]} if limiter is not None else {}
+    return httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=False, event_hooks=hooks)

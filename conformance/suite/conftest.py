@@ -1,5 +1,6 @@
-"""Fixtures of the suite: the backend under test (given, or the bundled mock started for the run) and a fresh
-:class:`~conformance.target.Target` per check whose creations are undone afterwards, pass or fail."""
+"""Fixtures of the suite: the run (:mod:`conformance.run`: the backend under test, given or the bundled mock started
+for the run, shared by every process of a ``--jobs`` run) and a fresh :class:`~conformance.target.Target` per check
+whose creations are undone afterwards, pass or fail."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
-from conformance.bundled_mock import running_bundled_mock
 from conformance.config import ConformanceConfig
-from conformance.plugin import suite_option
+from conformance.plugin import RUN, suite_option
 from conformance.profiles import CI, DEPTH
+from conformance.run import WORKER_INPUT, ReceiverPlace, SuiteRun
 from conformance.target import Target, make_http_client
 
 # Run as a plain plugin (`pytest --pyargs conformance.suite`) nobody names a profile; the suite's test modules bind
@@ -23,23 +24,50 @@ if settings.get_current_profile_name() == "default":
     settings.load_profile(CI)
 
 
-@pytest.fixture(scope="session")
-def backend(request: pytest.FixtureRequest, base_url: str | None) -> Iterator[tuple[str, ConformanceConfig]]:
-    """(base URL, config) of the backend under test; ``base_url`` is pytest-base-url's (``--base-url``, the
-    ``base_url`` ini value or ``PYTEST_BASE_URL``)."""
-    config_path = suite_option(request.config, "conformance-config")
-    if base_url:
-        yield base_url.rstrip("/"), ConformanceConfig.from_file(config_path) if config_path else ConformanceConfig({})
+def pytest_configure(config: pytest.Config) -> None:
+    if config.option.collectonly:
         return
-    with running_bundled_mock() as (mock_url, mock_config):
-        yield mock_url, ConformanceConfig.from_file(config_path) if config_path else mock_config
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:
+        config.stash[RUN] = SuiteRun.join(workerinput[WORKER_INPUT], workerinput["workerid"])
+        return
+    # pytest-base-url's --base-url, its base_url ini value or PYTEST_BASE_URL; none: the bundled mock, started now.
+    base_url = config.getoption("base_url", None) or config.getini("base_url") or None
+    jobs = getattr(config.option, "numprocesses", None) or 1
+    config.stash[RUN] = SuiteRun.host(
+        base_url, suite_option(config, "conformance-config"), rate_limit=suite_option(config, "rate-limit"),
+        processes=jobs, receiver_place=ReceiverPlace(suite_option(config, "webhook-host"),
+                                                     suite_option(config, "webhook-port"),
+                                                     suite_option(config, "webhook-public-url")))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.close()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist's: hand each worker what it needs to join the run this process hosts."""
+    node.workerinput[WORKER_INPUT] = node.config.stash[RUN].for_workers()
+
+
+@pytest.fixture(scope="session")
+def run(request: pytest.FixtureRequest) -> SuiteRun:
+    return request.config.stash[RUN]
+
+
+@pytest.fixture(scope="session")
+def backend(run: SuiteRun) -> tuple[str, ConformanceConfig]:
+    """(base URL, config) of the backend under test."""
+    return run.base_url, run.config
 
 
 @pytest.fixture
-def target(backend: tuple[str, ConformanceConfig]) -> Iterator[Target]:
-    base_url, config = backend
-    with make_http_client(base_url) as http:
-        target = Target(base_url, config, http)
+def target(run: SuiteRun) -> Iterator[Target]:
+    with make_http_client(run.base_url, limiter=run.limiter) as http:
+        target = Target(run.base_url, run.config, http, claims=run.claims)
         yield target
         errors = target.clean_up()
     if errors:

@@ -5,17 +5,20 @@ specs' links. What runs, on what, and why: conformance/schema_testing.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 import requests
 import schemathesis
-from hypothesis import Phase, settings
+from hypothesis import Phase, reject, settings
 from hypothesis.errors import Flaky
 
+from conformance.claims import Claims
 from conformance.config import ConformanceConfig
-from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, prepare
+from conformance.run import SuiteRun
+from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, may_send, prepare
 
 GARUDA = {mode: load_schema("garuda", mode) for mode in ("positive", "negative")}
 FLIGHTSAYER = {mode: load_schema("flightsayer", mode) for mode in ("positive", "negative")}
@@ -53,20 +56,31 @@ def created(backend: tuple[str, ConformanceConfig]) -> Iterator[CreatedResources
     resources.clean_up()
 
 
+@dataclass
+class Transport:
+    """How generated requests go out: one pool of kept-alive connections (a connection, and a TLS context, per
+    request cost more than the request itself) held to the run's rate limit, and the run's claims."""
+
+    session: requests.Session
+    claims: Claims
+
+
 @pytest.fixture(scope="session")
-def connections() -> Iterator[requests.Session]:
-    """One pool of kept-alive connections for every generated request: a connection (and a TLS context) per request
-    cost more than the request itself."""
+def connections(run: SuiteRun) -> Iterator[Transport]:
     with requests.Session() as session:
-        yield session
+        if run.limiter is not None:
+            run.limiter.mount_on(session)
+        yield Transport(session, run.claims)
 
 
 def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, ConformanceConfig],
-                      created: CreatedResources, session: requests.Session) -> None:
+                      created: CreatedResources, connections: Transport) -> None:
     base_url, config = backend
+    if not may_send(case, connections.claims):
+        return
     headers = auth_headers(api, config)
     prepare(case, config)
-    transport = {"base_url": base_url, "headers": headers, "session": session}
+    transport = {"base_url": base_url, "headers": headers, "session": connections.session}
     response = case.call(**transport)
     created.note(api, case, response, headers)
     case.validate_response(response, checks=ENABLED_CHECKS, headers=headers, transport_kwargs=transport)
@@ -80,7 +94,7 @@ def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
 @GARUDA["positive"].include(method="GET").parametrize()
 @settings()
 def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                        connections: requests.Session) -> None:
+                                        connections: Transport) -> None:
     call_and_validate("garuda", case, backend, created, connections)
 
 
@@ -88,7 +102,7 @@ def test_garuda_reads_conform_to_schema(case: schemathesis.Case, backend: Any, c
 @GARUDA["negative"].include(method="GET").parametrize()
 @settings()
 def test_garuda_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                                  connections: requests.Session) -> None:
+                                                  connections: Transport) -> None:
     call_and_validate("garuda", case, backend, created, connections)
 
 
@@ -96,7 +110,7 @@ def test_garuda_reads_of_invalid_requests_conform(case: schemathesis.Case, backe
 @GARUDA["positive"].exclude(method="GET").parametrize()
 @settings()
 def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                         connections: requests.Session) -> None:
+                                         connections: Transport) -> None:
     call_and_validate("garuda", case, backend, created, connections)
 
 
@@ -104,7 +118,7 @@ def test_garuda_writes_conform_to_schema(case: schemathesis.Case, backend: Any, 
 @GARUDA["negative"].exclude(method="GET").parametrize()
 @settings()
 def test_garuda_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                                   connections: requests.Session) -> None:
+                                                   connections: Transport) -> None:
     call_and_validate("garuda", case, backend, created, connections)
 
 
@@ -112,7 +126,7 @@ def test_garuda_writes_of_invalid_requests_conform(case: schemathesis.Case, back
 @FLIGHTSAYER["positive"].include(method="GET").parametrize()
 @settings()
 def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                             connections: requests.Session) -> None:
+                                             connections: Transport) -> None:
     call_and_validate("flightsayer", case, backend, created, connections)
 
 
@@ -120,7 +134,7 @@ def test_flightsayer_reads_conform_to_schema(case: schemathesis.Case, backend: A
 @FLIGHTSAYER["negative"].include(method="GET").parametrize()
 @settings()
 def test_flightsayer_reads_of_invalid_requests_conform(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                                       connections: requests.Session) -> None:
+                                                       connections: Transport) -> None:
     call_and_validate("flightsayer", case, backend, created, connections)
 
 
@@ -128,7 +142,7 @@ def test_flightsayer_reads_of_invalid_requests_conform(case: schemathesis.Case, 
 @FLIGHTSAYER["positive"].exclude(method="GET").parametrize()
 @settings()
 def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: Any, created: CreatedResources,
-                                              connections: requests.Session) -> None:
+                                              connections: Transport) -> None:
     call_and_validate("flightsayer", case, backend, created, connections)
 
 
@@ -137,12 +151,12 @@ def test_flightsayer_writes_conform_to_schema(case: schemathesis.Case, backend: 
 @settings()
 def test_flightsayer_writes_of_invalid_requests_conform(case: schemathesis.Case, backend: Any,
                                                         created: CreatedResources,
-                                                        connections: requests.Session) -> None:
+                                                        connections: Transport) -> None:
     call_and_validate("flightsayer", case, backend, created, connections)
 
 
 def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConfig], created: CreatedResources,
-                      session: requests.Session) -> None:
+                      connections: Transport) -> None:
     """Follow the specs' links in generated sequences.
 
     Each step's data depends on the backend's earlier answers, which a live backend does not repeat exactly, so
@@ -156,10 +170,12 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
+            if not may_send(case, connections.claims):
+                reject()
             prepare(case, config)
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
-            return {"base_url": base_url, "headers": headers, "session": session}
+            return {"base_url": base_url, "headers": headers, "session": connections.session}
 
         def after_call(self, response: Any, case: schemathesis.Case) -> None:
             created.note(api, case, response, headers)
@@ -182,11 +198,11 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
 @_marks("garuda", writes=True)
 def test_garuda_stateful_sequences_conform(backend: Any, created: CreatedResources,
-                                           connections: requests.Session) -> None:
+                                           connections: Transport) -> None:
     run_state_machine("garuda", GARUDA["positive"], backend, created, connections)
 
 
 @_marks("flightsayer", writes=True)
 def test_flightsayer_stateful_sequences_conform(backend: Any, created: CreatedResources,
-                                                connections: requests.Session) -> None:
+                                                connections: Transport) -> None:
     run_state_machine("flightsayer", FLIGHTSAYER["positive"], backend, created, connections)

@@ -9,29 +9,27 @@ from typing import Any
 
 import pytest
 
-from conformance.config import ConformanceConfig
 from conformance.plugin import suite_option
+from conformance.run import SuiteRun
 from conformance.suite.conftest import check_params
 from conformance.target import Target, make_http_client
 from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
-from conformance.webhooks.receiver import serve_receiver
 from conformance.webhooks.trigger import NO_TRIGGER, choose_trigger
 
 
 @pytest.fixture(scope="session")
-def webhook_rig(request: pytest.FixtureRequest, backend: tuple[str, ConformanceConfig]) -> Iterator[WebhookRig]:
-    """The receiver (started only when a webhook check runs) and the trigger; skips every webhook check if there is
-    no way to change a flight."""
+def webhook_rig(request: pytest.FixtureRequest, run: SuiteRun) -> Iterator[WebhookRig]:
+    """The run's receiver (started when a webhook check first needs it) and the trigger; skips every webhook check if
+    there is no way to change a flight."""
     def option(name: str) -> Any:
         return suite_option(request.config, name)
 
-    with make_http_client(backend[0]) as http:
+    with make_http_client(run.base_url, limiter=run.limiter) as http:
         trigger = choose_trigger(http, option("webhook-trigger-cmd"))
         if trigger is None:
             pytest.skip(NO_TRIGGER)
-        with serve_receiver(option("webhook-host"), option("webhook-port"), option("webhook-public-url")) as receiver:
-            yield WebhookRig(receiver, trigger, wait=option("webhook-wait"), final_grace=option("webhook-final-grace"),
-                             quiet=option("webhook-quiet"))
+        yield WebhookRig(run.receiver(), trigger, wait=option("webhook-wait"),
+                         final_grace=option("webhook-final-grace"), quiet=option("webhook-quiet"), claims=run.claims)
 
 
 @pytest.mark.parametrize("check", check_params(WEBHOOK_CHECKS, "flightsayer"))
