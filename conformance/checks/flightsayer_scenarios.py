@@ -196,8 +196,7 @@ def inbound_is_that_flights_own_status(target: Target, sample: int = 5) -> None:
         response = client.status(inbound["flight"]["id"])
         expect_status(response, 200)
         if differences(inbound, json_body(response), skip=INBOUND):  # read both once more: see searched_again
-            outer = client.status(status["flight"]["id"])
-            inbound = (json_body(outer) or {}).get("inbound") or inbound if outer.status_code == 200 else inbound
+            inbound = searched_again(client, status).get("inbound") or inbound
             response = client.status(inbound["flight"]["id"])
         expect_agreement(inbound, json_body(response), f"the inbound of {status['flight']['id']}", response)
 

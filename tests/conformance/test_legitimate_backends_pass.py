@@ -31,7 +31,7 @@ SUITE_SECONDS = 900
 def run_suite_against(kind: str, name: str, folder: Path) -> subprocess.CompletedProcess[str]:
     folder.mkdir(parents=True, exist_ok=True)
     with running_variant(kind, name, folder) as (base_url, config):
-        return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "-rfs",
+        return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "-rfs", "--jobs", "1",
                                "--base-url", base_url, "--conformance-config", str(config),
                                f"--hypothesis-profile={PROFILE}"],
                               capture_output=True, text=True, timeout=SUITE_SECONDS, env=environment())

@@ -15,7 +15,7 @@ from tests.conformance.breakage import Breakage, BreakingMiddleware, Exchange
 
 
 def run_suite(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", *args],
+    return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "--jobs", "1", *args],
                           capture_output=True, text=True, timeout=300)
 
 

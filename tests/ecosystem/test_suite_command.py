@@ -22,8 +22,10 @@ COMMAND = shutil.which("flight-conformance", path=str(Path(sys.executable).paren
 
 def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     assert COMMAND is not None, "the flight-conformance console script is not installed beside this Python"
-    return subprocess.run([COMMAND, "-p", "no:randomly", *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd)
+    # One process unless a test asks otherwise: workers cost more to start than a few checks take.
+    jobs = [] if any(arg.startswith("--jobs") for arg in args) else ["--jobs", "1"]
+    return subprocess.run([COMMAND, "-p", "no:randomly", *jobs, *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd)
 
 
 def test_the_console_script_is_installed() -> None:

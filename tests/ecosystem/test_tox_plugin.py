@@ -60,7 +60,8 @@ def test_the_suites_options_go_straight_to_tox(conformance_env: None, served_url
     served_app.control.journal.clear()
     # As in a CI job: tox started elsewhere (-c), the config path relative to where it was started.
     shown = tox("-e", "conformance", "--skip-pkg-install", "--base-url", served_url, "--conformance-config",
-                config_file.name, "--api", "flightsayer", "--read-only", "--", *QUICK, cwd=config_file.parent)
+                config_file.name, "--api", "flightsayer", "--read-only", "--jobs", "1", "--", *QUICK,
+                cwd=config_file.parent)
     _assert_ran_against(shown, served_url, config_file, served_app)
 
 
@@ -69,7 +70,7 @@ def test_the_suites_options_after_a_double_dash_still_work(conformance_env: None
                                                            tmp_path: Path) -> None:
     served_app.control.journal.clear()
     shown = tox("-e", "conformance", "--skip-pkg-install", "--", "--base-url", served_url, "--conformance-config",
-                str(config_file), "--api", "flightsayer", "--read-only", *QUICK, cwd=tmp_path)
+                str(config_file), "--api", "flightsayer", "--read-only", "--jobs", "1", *QUICK, cwd=tmp_path)
     _assert_ran_against(shown, served_url, config_file, served_app)
 
 
