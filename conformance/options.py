@@ -125,6 +125,11 @@ OPTIONS: tuple[SuiteOption, ...] = (
     SuiteOption("jobs", f"how many checks run at once, each process sending one request at a time; 1 runs them one "
                 f"after another (default: {JOBS} from the command and tox, {{default}} as a pytest plugin)",
                 type=positive_int, default=1, command_default=JOBS, metavar="N"),
+    SuiteOption("report", "write the run report to this file: one self-contained HTML page (what was checked, what was "
+                "not and why, failures, the answers each operation gave)", metavar="FILE.html", is_path=True,
+                type=Path),
+    SuiteOption("report-json", "write the same report as JSON, for dashboards", metavar="FILE.json", is_path=True,
+                type=Path),
     SuiteOption("rate-limit", "at most this many requests a second to the backend, every process together "
                 "(default: no limit)", type=positive_float, metavar="PER_SECOND"),
     SuiteOption("webhook-host", "interface the webhook receiver binds; one the backend can reach (default: "

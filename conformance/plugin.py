@@ -89,16 +89,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = kept
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    # Only when the suite ran: one seed for the whole run makes every Hypothesis failure replayable.
-    session = getattr(terminalreporter, "_session", None)
-    ran_suite = config.stash.get(RUN, None) is not None or any(
-        item.get_closest_marker("conformance") for item in getattr(session, "items", []))
-    seed = config.getoption("hypothesis_seed", None)
-    if ran_suite and seed is not None:
-        terminalreporter.write_line(f"conformance: replay this run with --hypothesis-seed={seed}")
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     report = yield

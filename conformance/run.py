@@ -8,7 +8,12 @@ the process that started them hosts what must exist once per run:
 - the claims folder (:mod:`conformance.claims`), so no two concurrent checks take one flight;
 - the webhook receiver (:mod:`conformance.webhooks.receiver`): one port the backend posts to, one record of what
   arrived, read by the workers through :class:`~conformance.webhooks.receiver.RemoteReceiver`;
-- the rate limit, an N-th of ``--rate-limit`` for each process.
+- the rate limit, an N-th of ``--rate-limit`` for each process;
+- the record of what was sent and answered (:mod:`conformance.reporting.traffic`): each process keeps its own, and
+  the workers hand theirs to the hosting one when they finish.
+
+Every client that talks to the backend comes from here (:meth:`SuiteRun.http_client`,
+:meth:`SuiteRun.requests_session`), so each is held to the rate limit and counted.
 
 The hosting process starts the receiver only when a push-notification check may need it: at once when it hands work
 to workers (it cannot know which checks they will run), on first use otherwise.
@@ -19,16 +24,21 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping
-from contextlib import ExitStack
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import httpx
+import requests
 
 from conformance.bundled_mock import running_bundled_mock
 from conformance.claims import Claims
 from conformance.config import ConformanceConfig
 from conformance.rate_limit import RateLimiter
+from conformance.reporting.traffic import TrafficRecord
+from conformance.target import make_http_client
 from conformance.webhooks.receiver import Receiver, RemoteReceiver, WebhookReceiver, serve_receiver
 
 WORKER_INPUT = "flight_api_conformance_run"
@@ -53,6 +63,7 @@ class SuiteRun:
     receiver_place: ReceiverPlace = field(default_factory=ReceiverPlace)
     remote_receiver: dict[str, str] | None = None  # set in workers: how to reach the hosting process's receiver
     worker: str = ""  # this process's name in the run ("" when it hosts)
+    traffic: TrafficRecord = field(default_factory=TrafficRecord)
     _receiver: WebhookReceiver | None = None
     _limiter: RateLimiter | None = None
     _resources: ExitStack = field(default_factory=ExitStack)
@@ -111,6 +122,22 @@ class SuiteRun:
             if self.rate_limit and self._limiter is None:
                 self._limiter = RateLimiter(self.rate_limit)
             return self._limiter
+
+    @contextmanager
+    def http_client(self) -> Iterator[httpx.Client]:
+        """An httpx client of the backend, held to the rate limit, its answers counted."""
+        with make_http_client(self.base_url, limiter=self.limiter) as client:
+            client.event_hooks["response"].append(self.traffic.httpx_hook)
+            yield client
+
+    @contextmanager
+    def requests_session(self) -> Iterator[requests.Session]:
+        """A requests session (what schemathesis sends through), held to the rate limit, its answers counted."""
+        with requests.Session() as session:
+            if self.limiter is not None:
+                self.limiter.mount_on(session)
+            session.hooks["response"].append(self.traffic.requests_hook)
+            yield session
 
     def close(self) -> None:
         self._resources.close()

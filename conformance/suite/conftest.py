@@ -15,8 +15,9 @@ from hypothesis import settings
 from conformance.config import ConformanceConfig
 from conformance.plugin import RUN, suite_option
 from conformance.profiles import CI, DEPTH
+from conformance.reporting.hooks import CheckHooks, ReportHooks, WorkerHooks
 from conformance.run import WORKER_INPUT, ReceiverPlace, SuiteRun
-from conformance.target import Target, make_http_client
+from conformance.target import Target
 
 # Run as a plain plugin (`pytest --pyargs conformance.suite`) nobody names a profile; the suite's test modules bind
 # their settings when imported, right after this file, so the network profile must be in force now.
@@ -27,18 +28,24 @@ if settings.get_current_profile_name() == "default":
 def pytest_configure(config: pytest.Config) -> None:
     if config.option.collectonly:
         return
+    config.pluginmanager.register(CheckHooks(), "flight-conformance-checks")
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:
-        config.stash[RUN] = SuiteRun.join(workerinput[WORKER_INPUT], workerinput["workerid"])
+        run = config.stash[RUN] = SuiteRun.join(workerinput[WORKER_INPUT], workerinput["workerid"])
+        config.pluginmanager.register(WorkerHooks(config, run.traffic), "flight-conformance-worker")
         return
     # pytest-base-url's --base-url, its base_url ini value or PYTEST_BASE_URL; none: the bundled mock, started now.
     base_url = config.getoption("base_url", None) or config.getini("base_url") or None
     jobs = getattr(config.option, "numprocesses", None) or 1
-    config.stash[RUN] = SuiteRun.host(
+    run = config.stash[RUN] = SuiteRun.host(
         base_url, suite_option(config, "conformance-config"), rate_limit=suite_option(config, "rate-limit"),
         processes=jobs, receiver_place=ReceiverPlace(suite_option(config, "webhook-host"),
                                                      suite_option(config, "webhook-port"),
                                                      suite_option(config, "webhook-public-url")))
+    config.pluginmanager.register(ReportHooks(
+        config, run.traffic, backend=run.base_url, html=suite_option(config, "report"),
+        as_json=suite_option(config, "report-json"), apis=suite_option(config, "api"),
+        read_only=bool(suite_option(config, "read-only"))), "flight-conformance-report")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -66,7 +73,7 @@ def backend(run: SuiteRun) -> tuple[str, ConformanceConfig]:
 
 @pytest.fixture
 def target(run: SuiteRun) -> Iterator[Target]:
-    with make_http_client(run.base_url, limiter=run.limiter) as http:
+    with run.http_client() as http:
         target = Target(run.base_url, run.config, http, claims=run.claims)
         yield target
         errors = target.clean_up()

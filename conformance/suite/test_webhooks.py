@@ -12,7 +12,7 @@ import pytest
 from conformance.plugin import suite_option
 from conformance.run import SuiteRun
 from conformance.suite.conftest import check_params
-from conformance.target import Target, make_http_client
+from conformance.target import Target
 from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
 from conformance.webhooks.trigger import NO_TRIGGER, choose_trigger
 
@@ -24,7 +24,7 @@ def webhook_rig(request: pytest.FixtureRequest, run: SuiteRun) -> Iterator[Webho
     def option(name: str) -> Any:
         return suite_option(request.config, name)
 
-    with make_http_client(run.base_url, limiter=run.limiter) as http:
+    with run.http_client() as http:
         trigger = choose_trigger(http, option("webhook-trigger-cmd"))
         if trigger is None:
             pytest.skip(NO_TRIGGER)

@@ -123,3 +123,11 @@ def test_schemathesis_checks_fail_a_backend_that_breaks_them(breakage: Breakage,
         breaking.breakage = Breakage("none")
     assert result.returncode == 1, result.stdout[-3000:]
     assert reported in result.stdout
+
+
+def test_read_only_runs_no_generated_write() -> None:
+    # schemathesis's include(method="GET") keeps every operation: a read-only run must still send no write.
+    listed = subprocess.run([sys.executable, "-m", "conformance", "--read-only", "--collect-only", "--jobs", "1",
+                             "-p", "no:randomly"], capture_output=True, text=True, timeout=300).stdout
+    generated = [line.strip() for line in listed.splitlines() if "SchemathesisFunction" in line]
+    assert generated and all("[GET /" in line for line in generated), generated
