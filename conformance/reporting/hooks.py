@@ -54,8 +54,8 @@ class ReportHooks:
     """In the process that reports."""
 
     def __init__(self, config: pytest.Config, traffic: TrafficRecord, *, backend: str, html: Path | None,
-                 as_json: Path | None, apis: list[str] | None, read_only: bool) -> None:
-        self.config, self.traffic, self.backend = config, traffic, backend
+                 as_json: Path | None, apis: list[str] | None, read_only: bool, secrets: dict[str, str]) -> None:
+        self.config, self.traffic, self.backend, self.secrets = config, traffic, backend, secrets
         self.html, self.as_json, self.apis, self.read_only = html, as_json, apis, read_only
         self.outcomes = Outcomes()
         self.report: RunReport | None = None
@@ -73,10 +73,13 @@ class ReportHooks:
                             seed=str(getattr(option, "hypothesis_seed", "") or ""),
                             profile=str(getattr(option, "hypothesis_profile", "") or "default"),
                             jobs=getattr(option, "numprocesses", None) or 1, apis=self.apis, read_only=self.read_only)
+        # The files leave the run (CI artifacts, dashboards): no credential in them; the run's own log keeps its curl
+        # lines replayable as they are.
+        shared = self.report.redacted(self.secrets)
         if self.html is not None:
-            self.html.write_text(render_html(self.report), encoding="utf-8")
+            self.html.write_text(render_html(shared), encoding="utf-8")
         if self.as_json is not None:
-            self.as_json.write_text(json.dumps(self.report.as_json(), indent=2) + "\n", encoding="utf-8")
+            self.as_json.write_text(json.dumps(shared.as_json(), indent=2) + "\n", encoding="utf-8")
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if self.report is None or not self.outcomes.checks:

@@ -6,7 +6,7 @@ terminal summary, the HTML page, the JSON file.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from api_contract import API_NAMES, load_spec
@@ -93,6 +93,30 @@ class RunReport:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+    def redacted(self, secrets: dict[str, str]) -> RunReport:
+        """This report with every credential value (``secrets``: value -> what to show instead) replaced in the
+        failures: a report file is shared further than the run's own log."""
+        def clean(text: str) -> str:
+            for value, shown in sorted(secrets.items(), key=lambda item: -len(item[0])):
+                text = text.replace(value, shown)
+            return text
+
+        failures = [Failure(f.api, f.group, f.test, f.check, f.seed, clean(f.expected), clean(f.actual),
+                            clean(f.curl)) for f in self.failures]
+        return replace(self, failures=failures)
+
+
+def credentials(config: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    """Every credential in the suite's config (tokens and API keys), value -> ``<its.key>``, to redact them."""
+    found = {}
+    for key, value in config.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            found.update(credentials(value, dotted + "."))
+        elif isinstance(value, str) and value and ("token" in key or "key" in key):
+            found[value] = f"<{dotted}>"
+    return found
 
 
 def documented_statuses(api: str) -> dict[str, list[str]]:

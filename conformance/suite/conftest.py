@@ -16,6 +16,7 @@ from conformance.config import ConformanceConfig
 from conformance.plugin import RUN, suite_option
 from conformance.profiles import CI, DEPTH
 from conformance.reporting.hooks import CheckHooks, ReportHooks, WorkerHooks
+from conformance.reporting.model import credentials
 from conformance.run import WORKER_INPUT, ReceiverPlace, SuiteRun
 from conformance.target import Target
 
@@ -45,7 +46,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ReportHooks(
         config, run.traffic, backend=run.base_url, html=suite_option(config, "report"),
         as_json=suite_option(config, "report-json"), apis=suite_option(config, "api"),
-        read_only=bool(suite_option(config, "read-only"))), "flight-conformance-report")
+        read_only=bool(suite_option(config, "read-only")), secrets=credentials(run.config.data)),
+        "flight-conformance-report")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -133,7 +133,8 @@ def test_the_report_of_a_failing_run_shows_each_failure_with_its_seed_sentence_a
     (failure,) = report["failures"]
     assert failure["check"] == "subscription_lifecycle" and failure["api"] == "flightsayer"
     assert failure["seed"].startswith("+ Response 201") and failure["expected"].startswith("updated after")
-    assert failure["curl"].startswith("curl -X PUT")
+    assert failure["curl"].startswith("curl -X PUT") and "Token <flightsayer.token>" in failure["curl"]
+    assert mock_config["flightsayer"]["token"] not in json.dumps(report) + html  # the files leave the run
     assert report["failed"] == 1 and report["passed"] >= 4
     assert "not checked: --api flightsayer" in api(report, "garuda")["not_run"]
     assert "subscription_lifecycle" in done.stdout.split("flight API conformance of")[1]
