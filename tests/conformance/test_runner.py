@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,16 @@ def test_read_only_runs_no_generated_write() -> None:
                              "-p", "no:randomly"], capture_output=True, text=True, timeout=300).stdout
     generated = [line.strip() for line in listed.splitlines() if "SchemathesisFunction" in line]
     assert generated and all("[GET /" in line for line in generated), generated
+
+
+def test_the_rate_limit_spaces_every_request_of_a_run(broken_base_url: str, config_file: Path, mock_app: Any) -> None:
+    mock_app.state.reset()
+    mock_app.control.journal.clear()
+    result = run_suite("--base-url", broken_base_url, "--conformance-config", str(config_file), "--api",
+                       "flightsayer", "--rate-limit", "8", "-k", "search_order_is_stable or status_endpoint")
+    assert result.returncode == 0, result.stdout[-3000:]
+    arrived = sorted(datetime.fromisoformat(entry.time.replace("Z", "+00:00"))
+                     for entry in mock_app.control.journal.entries())
+    gaps = [(later - earlier).total_seconds() for earlier, later in pairwise(arrived)]
+    assert len(arrived) >= 8
+    assert min(gaps) >= 1 / 8 - 0.005  # the journal keeps milliseconds
