@@ -38,3 +38,9 @@ class Claims:
 
     def claim_flight(self, flight_id: str, owner: str = "") -> bool:
         return self.claim("flight", flight_id, owner)
+
+    def holds(self, kind: str, name: str, owner: str) -> bool:
+        """Whether this process claimed ``name`` for ``owner``."""
+        digest = hashlib.sha256(f"{kind}\0{name}".encode()).hexdigest()[:32]
+        with self._lock:
+            return self._taken.get(digest) == owner

@@ -1,4 +1,5 @@
-"""Hypothesis profiles of the suite: ``ci`` (the default, about two minutes against the mock) and ``thorough``."""
+"""Hypothesis profiles of the suite: ``ci`` (the default, about 20 s against the bundled mock with ``--jobs 8``, 25 s
+with one process) and ``thorough`` (about 3 minutes)."""
 
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ Disabled, because the seeds leave the behaviour open (docs/decisions.md):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import schemathesis
@@ -174,13 +175,38 @@ SUBSCRIPTION_WRITES = ("putSubscription", "deleteSubscription")
 OWNER = "schemathesis"
 
 
-def may_send(case: schemathesis.Case, claims: Claims) -> bool:
-    """Whether ``case`` leaves the run's other checks alone: a subscription written to a flight another check of
-    this run is using (``--jobs``) would change what that check reads back."""
-    if case.operation.definition.raw.get("operationId") not in SUBSCRIPTION_WRITES:
+# Writes to one resource named in the path: (what kind of resource, the path parameter naming it, where it is read).
+TARGETED_WRITES = {
+    "updateFlightSession": ("session", "flight_session_id", "/v2/flight_sessions/{}"),
+    "deleteFlightSession": ("session", "flight_session_id", "/v2/flight_sessions/{}"),
+    "putSubscription": ("subscription", "flight_id", "/subscriptions/{}"),
+    "deleteSubscription": ("subscription", "flight_id", "/subscriptions/{}"),
+}
+
+
+def may_send(case: schemathesis.Case, claims: Claims, exists: Callable[[str], bool]) -> bool:
+    """Whether ``case`` leaves alone what is not the generated requests' own.
+
+    A subscription written to a flight another check of this run holds (``--jobs``) would change what that check
+    reads back. And a generated PATCH, PUT or DELETE of a resource that was there before (a session or subscription
+    the backend already had, a spec example that names a real one) would change the backend's own data: such a write
+    goes out only when the resource is one the generated requests created, or is not there (``exists``: a GET of its
+    path answers 200)."""
+    operation = case.operation.definition.raw.get("operationId")
+    if operation not in TARGETED_WRITES:
         return True
-    flight_id = (case.path_parameters or {}).get("flight_id")
-    return not isinstance(flight_id, str) or claims.claim_flight(flight_id, OWNER)
+    kind, parameter, path = TARGETED_WRITES[operation]
+    name = (case.path_parameters or {}).get(parameter)
+    if not isinstance(name, str):
+        return True
+    if kind == "subscription" and not claims.claim_flight(name, OWNER):
+        return False
+    return claims.holds(kind, name, OWNER) or not exists(path.format(name))
+
+
+def created_by_generated_requests(claims: Claims, kind: str, name: str) -> None:
+    """Note a resource the generated requests created: later generated writes may change it."""
+    claims.claim(kind, name, OWNER)
 
 
 def prepare(case: schemathesis.Case, config: ConformanceConfig) -> None:

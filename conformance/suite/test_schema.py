@@ -4,7 +4,7 @@ specs' links. What runs, on what, and why: conformance/schema_testing.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,14 @@ from hypothesis.errors import Flaky
 from conformance.claims import Claims
 from conformance.config import ConformanceConfig
 from conformance.run import SuiteRun
-from conformance.schema_testing import ENABLED_CHECKS, auth_headers, load_schema, may_send, prepare
+from conformance.schema_testing import (
+    ENABLED_CHECKS,
+    auth_headers,
+    created_by_generated_requests,
+    load_schema,
+    may_send,
+    prepare,
+)
 
 GARUDA = {mode: load_schema("garuda", mode) for mode in ("positive", "negative")}
 # Reads are the operations left once the writing methods are taken out: schemathesis's include(method="GET") keeps
@@ -28,9 +35,11 @@ FLIGHTSAYER = {mode: load_schema("flightsayer", mode) for mode in ("positive", "
 
 
 class CreatedResources:
-    """What generated requests created, deleted at the end of the test even when a check failed."""
+    """What generated requests created: deleted at the end of the test even when a check failed, and noted in the
+    run's claims as theirs (generated writes may change it; nothing else of the backend's)."""
 
-    def __init__(self) -> None:
+    def __init__(self, claims: Claims) -> None:
+        self.claims = claims
         self.undo: list[tuple[str, str, dict[str, str]]] = []
 
     def note(self, api: str, case: schemathesis.Case, response: Any, headers: dict[str, str]) -> None:
@@ -41,9 +50,12 @@ class CreatedResources:
             except (ValueError, AttributeError):
                 return
             if isinstance(session_id, str):
+                created_by_generated_requests(self.claims, "session", session_id)
                 self.undo.append(("DELETE", f"/v2/flight_sessions/{session_id}", headers))
         if api == "flightsayer" and operation == "putSubscription" and response.status_code == 201:
-            self.undo.append(("DELETE", f"/subscriptions/{case.path_parameters['flight_id']}", headers))
+            flight_id = case.path_parameters["flight_id"]
+            created_by_generated_requests(self.claims, "subscription", flight_id)
+            self.undo.append(("DELETE", f"/subscriptions/{flight_id}", headers))
 
     def clean_up(self, http: httpx.Client) -> None:
         while self.undo:
@@ -53,7 +65,7 @@ class CreatedResources:
 
 @pytest.fixture
 def created(run: SuiteRun) -> Iterator[CreatedResources]:
-    resources = CreatedResources()
+    resources = CreatedResources(run.claims)
     yield resources
     with run.http_client() as http:
         resources.clean_up(http)
@@ -67,6 +79,10 @@ class Transport:
     session: requests.Session
     claims: Claims
 
+    def reader(self, base_url: str, headers: dict[str, str]) -> Callable[[str], bool]:
+        """Whether the resource at a path is there (its GET answers 200), asked with the case's own credentials."""
+        return lambda path: self.session.get(base_url + path, headers=headers, timeout=30).status_code == 200
+
 
 @pytest.fixture(scope="session")
 def connections(run: SuiteRun) -> Iterator[Transport]:
@@ -77,9 +93,9 @@ def connections(run: SuiteRun) -> Iterator[Transport]:
 def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, ConformanceConfig],
                       created: CreatedResources, connections: Transport) -> None:
     base_url, config = backend
-    if not may_send(case, connections.claims):
-        return
     headers = auth_headers(api, config)
+    if not may_send(case, connections.claims, connections.reader(base_url, headers)):
+        return
     prepare(case, config)
     transport = {"base_url": base_url, "headers": headers, "session": connections.session}
     response = case.call(**transport)
@@ -171,7 +187,7 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: schemathesis.Case) -> None:
-            if not may_send(case, connections.claims):
+            if not may_send(case, connections.claims, connections.reader(base_url, headers)):
                 reject()
             prepare(case, config)
 
