@@ -1,9 +1,12 @@
 """The suite's pytest plugin. Loaded by every pytest run of every environment the package is installed in (entry
 point), so it only adds namespaced options (``conformance.options``), builds on pytest-base-url's ``--base-url``, and
-acts on tests marked ``conformance``, i.e. the suite's own (``conformance.suite``); anything else is left alone."""
+acts only when pytest is asked to run the suite (``conformance.suite``, by path or ``--pyargs``): then it sets up the
+run (:mod:`conformance.session`, imported only then) in the process pytest started and in each pytest-xdist worker;
+anything else is left alone."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,11 +18,13 @@ from conformance.config import ConformanceConfig
 from conformance.options import BY_NAME, GROUPS, OPTIONS, SuiteOption, options_in
 
 if TYPE_CHECKING:
-    pass
+    from conformance.run import SuiteRun
 
-# The suite's run (conformance.run), on the config of every process of it; set by the suite's conftest. Kept here,
-# not in conformance.run, so loading this plugin into other projects' pytest runs imports nothing heavy.
-RUN = pytest.StashKey["SuiteRun"]()
+# The suite's run (conformance.run), on the config of every process of it. Kept here, not in conformance.run, so
+# loading this plugin into other projects' pytest runs imports nothing heavy.
+RUN: pytest.StashKey[SuiteRun] = pytest.StashKey()
+WORKER_INPUT = "flight_api_conformance_run"  # what a pytest-xdist worker is handed to join the run
+SUITE = Path(__file__).resolve().parent / "suite"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -51,6 +56,19 @@ def pytest_cmdline_main(config: pytest.Config):  # type: ignore[no-untyped-def]
     return (yield)
 
 
+def runs_the_suite(config: pytest.Config) -> bool:
+    """Whether pytest was asked to run the suite: ``conformance.suite`` (or a module of it) with ``--pyargs``, or
+    its folder (or a file in it) by path."""
+    for arg in config.args:
+        target = arg.split("::")[0]
+        if target == "conformance.suite" or target.startswith("conformance.suite."):
+            return True
+        path = (config.invocation_params.dir / target).resolve()
+        if path == SUITE or SUITE in path.parents:
+            return True
+    return False
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "conformance(api, writes): a check of the flight API conformance suite")
     path = suite_option(config, "conformance-config")
@@ -59,6 +77,27 @@ def pytest_configure(config: pytest.Config) -> None:
             ConformanceConfig.from_file(path)
         except (OSError, ValueError, yaml.YAMLError) as error:
             raise pytest.UsageError(f"{BY_NAME['conformance-config'].pytest_flag} {path}: {error}") from error
+    if config.option.collectonly:
+        return
+    shared = getattr(config, "workerinput", {}).get(WORKER_INPUT)
+    if shared is not None or (not hasattr(config, "workerinput") and runs_the_suite(config)):
+        from conformance.session import start
+
+        config.stash[RUN] = start(config, shared)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    run = config.stash.get(RUN, None)
+    if run is not None:
+        run.close()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist's, in the process that starts the workers: hand each what it needs to join the run."""
+    run = node.config.stash.get(RUN, None)
+    if run is not None:
+        node.workerinput[WORKER_INPUT] = run.for_workers()
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

@@ -41,8 +41,6 @@ from conformance.reporting.traffic import TrafficRecord
 from conformance.target import make_http_client
 from conformance.webhooks.receiver import Receiver, RemoteReceiver, WebhookReceiver, serve_receiver
 
-WORKER_INPUT = "flight_api_conformance_run"
-
 
 @dataclass(frozen=True)
 class ReceiverPlace:

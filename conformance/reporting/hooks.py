@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from conformance.reporting import render_html
 from conformance.reporting.model import RunReport, build
@@ -71,7 +72,7 @@ class ReportHooks:
         option = self.config.option
         self.report = build(list(self.outcomes.checks.values()), self.traffic, backend=self.backend,
                             seed=str(getattr(option, "hypothesis_seed", "") or ""),
-                            profile=str(getattr(option, "hypothesis_profile", "") or "default"),
+                            profile=settings.get_current_profile_name(),
                             jobs=getattr(option, "numprocesses", None) or 1, apis=self.apis, read_only=self.read_only)
         # The files leave the run (CI artifacts, dashboards): no credential in them; the run's own log keeps its curl
         # lines replayable as they are.

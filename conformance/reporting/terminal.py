@@ -20,7 +20,8 @@ def summary_lines(report: RunReport) -> Iterator[str]:
         for failure in report.failures:
             yield f"  {failure.api} {failure.group}: {failure.check} ({failure.test})"
             yield f"    expected {failure.expected}; got {_short(failure.actual)}"
-    yield f"replay: --hypothesis-seed={report.seed} (profile {report.profile}, --jobs {report.jobs})"
+    replay = f"--hypothesis-seed={report.seed}" if report.seed else "no --hypothesis-seed given, so none to replay"
+    yield f"replay: {replay} (profile {report.profile}, --jobs {report.jobs})"
 
 
 def _api_lines(api: ApiReport) -> Iterator[str]:

@@ -13,11 +13,9 @@ import pytest
 from hypothesis import settings
 
 from conformance.config import ConformanceConfig
-from conformance.plugin import RUN, suite_option
+from conformance.plugin import RUN
 from conformance.profiles import CI, DEPTH
-from conformance.reporting.hooks import CheckHooks, ReportHooks, WorkerHooks
-from conformance.reporting.model import credentials
-from conformance.run import WORKER_INPUT, ReceiverPlace, SuiteRun
+from conformance.run import SuiteRun
 from conformance.target import Target
 
 # Run as a plain plugin (`pytest --pyargs conformance.suite`) nobody names a profile; the suite's test modules bind
@@ -26,45 +24,14 @@ if settings.get_current_profile_name() == "default":
     settings.load_profile(CI)
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    if config.option.collectonly:
-        return
-    config.pluginmanager.register(CheckHooks(), "flight-conformance-checks")
-    workerinput = getattr(config, "workerinput", None)
-    if workerinput is not None:
-        run = config.stash[RUN] = SuiteRun.join(workerinput[WORKER_INPUT], workerinput["workerid"])
-        config.pluginmanager.register(WorkerHooks(config, run.traffic), "flight-conformance-worker")
-        return
-    # pytest-base-url's --base-url, its base_url ini value or PYTEST_BASE_URL; none: the bundled mock, started now.
-    base_url = config.getoption("base_url", None) or config.getini("base_url") or None
-    jobs = getattr(config.option, "numprocesses", None) or 1
-    run = config.stash[RUN] = SuiteRun.host(
-        base_url, suite_option(config, "conformance-config"), rate_limit=suite_option(config, "rate-limit"),
-        processes=jobs, receiver_place=ReceiverPlace(suite_option(config, "webhook-host"),
-                                                     suite_option(config, "webhook-port"),
-                                                     suite_option(config, "webhook-public-url")))
-    config.pluginmanager.register(ReportHooks(
-        config, run.traffic, backend=run.base_url, html=suite_option(config, "report"),
-        as_json=suite_option(config, "report-json"), apis=suite_option(config, "api"),
-        read_only=bool(suite_option(config, "read-only")), secrets=credentials(run.config.data)),
-        "flight-conformance-report")
-
-
-def pytest_unconfigure(config: pytest.Config) -> None:
-    run = config.stash.get(RUN, None)
-    if run is not None:
-        run.close()
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node: Any) -> None:
-    """pytest-xdist's: hand each worker what it needs to join the run this process hosts."""
-    node.workerinput[WORKER_INPUT] = node.config.stash[RUN].for_workers()
-
-
 @pytest.fixture(scope="session")
 def run(request: pytest.FixtureRequest) -> SuiteRun:
-    return request.config.stash[RUN]
+    """The run this process belongs to, set up by the plugin (:mod:`conformance.session`) as pytest started."""
+    found = request.config.stash.get(RUN, None)
+    if found is None:
+        raise pytest.UsageError("the conformance suite runs only as its own tests: flight-conformance, python -m "
+                                "conformance, or pytest --pyargs conformance.suite")
+    return found
 
 
 @pytest.fixture(scope="session")
