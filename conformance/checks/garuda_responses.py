@@ -11,7 +11,7 @@ SESSION_FIELDS = ("flight_session_id", "company_id", "deployment_id", "flight_pl
                   "end_date_time")
 ID_FIELDS = SESSION_FIELDS[:4]
 TIME_FIELDS = SESSION_FIELDS[4:]
-_DIGITS = re.compile(r"^-?[0-9]+$")
+_DIGITS = re.compile(r"-?[0-9]+")
 
 
 def epoch_millis(value: Any) -> int | None:
@@ -19,7 +19,7 @@ def epoch_millis(value: Any) -> int | None:
     tables say "String", its examples are integers; both readings conform). None for anything else."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and _DIGITS.match(value):
+    if isinstance(value, str) and _DIGITS.fullmatch(value):
         return int(value)
     return None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from conformance.checks.garuda_responses import TIME_FIELDS
+from conformance.checks.garuda_responses import TIME_FIELDS, epoch_millis
 from conformance.checks.query_matching import SESSION_FILTERS, id_key, session_matches_filters
 from conformance.checks.violation import Violation
 from conformance.live.exchange import Exchange
@@ -20,19 +20,10 @@ CREATE_FIELDS = (*REFERENCE_FIELDS, *TIME_FIELDS)
 SEED_FIELDS = CREATE_FIELDS  # what a session's reads are compared on (the company and the id never change)
 
 
-def epoch_ms(value: Any) -> int | None:
-    """A time as the seed writes it (a JSON integer, or a string of decimal digits), as a number; None otherwise."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return None
-
-
 def comparable(field: str, value: Any) -> Any:
     """``value`` of ``field`` in the form two readings of one session are compared in."""
     if field in TIME_FIELDS:
-        return epoch_ms(value)
+        return epoch_millis(value)
     return id_key(value) if isinstance(value, str) else value
 
 

@@ -186,3 +186,9 @@ def test_session_fields_check_fails_when_a_field_has_another_form(field: str, va
 ])
 def test_session_fields_check_passes_legitimate_forms(field: str, value: Any) -> None:
     assert gr.session_fields_have_documented_form({**SESSION, field: value}) == []
+
+
+@pytest.mark.parametrize("value", ["1527469200000\n", "\uff11\uff15\uff12\uff17", "1.5", "", "0x10", True])
+def test_epoch_milliseconds_are_an_integer_or_exactly_its_digits(value: Any) -> None:
+    assert gr.epoch_millis(value) is None
+    assert gr.epoch_millis("-86400000") == -86400000 and gr.epoch_millis(1527469200000) == 1527469200000
