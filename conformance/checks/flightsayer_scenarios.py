@@ -12,6 +12,7 @@ most the seed's own 50 results, and a backend may serve fewer.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import timedelta, timezone
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,6 +40,7 @@ from conformance.checks.scenario import (
     short_body,
 )
 from conformance.checks.timestamps import parse_timestamp
+from conformance.claims import Claims
 from conformance.target import Target
 
 MALFORMED_FLIGHT_IDS = ("not-a-flight", "DL05267GTRATL1608260204", "dl5267gtratl1608260204", "DL5267GTRATL16082602")
@@ -340,24 +342,38 @@ def previous_leads_back(target: Target) -> None:
            ids_of(back["results"]), back_response)
 
 
-def unsubscribed_flight(*clients: FlightsayerClient) -> str:
-    """A discovered flight none of the clients' users has a subscription to, claimed so no other check of the run
-    uses it (so the check owns what it creates). Looks through every flight search finds, page after page, before
-    giving up."""
-    import pytest
-
-    subscribed = [set(subscriptions_by_flight(client)) for client in clients]
-    claims = clients[0].target.claims
+def unsubscribed_flights(clients: tuple[FlightsayerClient, ...], count: int, claims: Claims, *,
+                         fits: Callable[[dict[str, Any]], bool] = lambda status: True,
+                         pages: int = MAX_WALK_PAGES) -> list[str]:
+    """Up to ``count`` flights search finds (in its first ``pages`` pages) that ``fits`` and none of the clients'
+    users has a subscription to, each claimed so no other check of the run uses it: the check owns what it creates
+    on them. Fewer when search offers fewer."""
+    subscribed = set().union(*(subscriptions_by_flight(client) for client in clients))
+    found: list[str] = []
     response = clients[0].search(limit=PAGE)
-    for _ in range(MAX_WALK_PAGES):
+    for _ in range(pages):
         body = page(response)
-        for flight_id in ids_of(body["results"]):
-            if not any(flight_id in mine for mine in subscribed) and claims.claim_flight(flight_id):
-                return flight_id
+        for status in body["results"]:
+            flight_id = (status.get("flight") or {}).get("id") if isinstance(status, dict) else None
+            if (isinstance(flight_id, str) and flight_id not in subscribed and flight_id not in found and fits(status)
+                    and claims.claim_flight(flight_id)):
+                found.append(flight_id)
+                if len(found) == count:
+                    return found
         if not body.get("next"):
             break
         response = clients[0].follow(body["next"])
-    pytest.skip("every flight the backend's search finds already has a subscription of these users")
+    return found
+
+
+def unsubscribed_flight(*clients: FlightsayerClient) -> str:
+    """One of :func:`unsubscribed_flights`, from every flight search finds; skips the check if there is none."""
+    import pytest
+
+    found = unsubscribed_flights(clients, 1, clients[0].target.claims)
+    if not found:
+        pytest.skip("every flight the backend's search finds already has a subscription of these users")
+    return found[0]
 
 
 def subscriptions_by_flight(client: FlightsayerClient) -> dict[str, dict[str, Any]]:

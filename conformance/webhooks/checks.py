@@ -29,7 +29,7 @@ from api_contract.examples import schema_validator
 from conformance.api_clients import FlightsayerClient, flightsayer_client
 from conformance.checks.agreement import differences
 from conformance.checks.flightsayer_responses import flight_status_violations
-from conformance.checks.flightsayer_scenarios import PAGE, subscriptions_by_flight
+from conformance.checks.flightsayer_scenarios import unsubscribed_flights
 from conformance.checks.scenario import (
     expect,
     expect_no_violations,
@@ -95,24 +95,11 @@ def fresh_flights(client: FlightsayerClient, rig: WebhookRig, count: int,
                   *others: FlightsayerClient) -> list[str]:
     """``count`` discovered flights still waiting to depart that no check of this run took and neither the user nor
     ``others`` subscribe to; claims them. Skips the check when the backend's search does not offer that many."""
-    found: list[str] = []
-    taken = set().union(*(subscriptions_by_flight(c) for c in (client, *others)))
-    response = client.search(limit=PAGE)
-    for _ in range(SEARCH_PAGES):
-        expect_status(response, 200)
-        body = json_body(response)
-        for status in body.get("results") or []:
-            flight_id = (status.get("flight") or {}).get("id") if isinstance(status, dict) else None
-            if (isinstance(flight_id, str) and _waiting(status) and flight_id not in found
-                    and flight_id not in taken and rig.claims.claim_flight(flight_id)):
-                found.append(flight_id)
-                if len(found) == count:
-                    return found
-        if not body.get("next"):
-            break
-        response = client.follow(body["next"])
-    pytest.skip(f"the backend's search offered fewer than {count} flights that have not departed, are not "
-                "cancelled and are not subscribed to")
+    found = unsubscribed_flights((client, *others), count, rig.claims, fits=_waiting, pages=SEARCH_PAGES)
+    if len(found) < count:
+        pytest.skip(f"the backend's search offered fewer than {count} flights that have not departed, are not "
+                    "cancelled and are not subscribed to")
+    return found
 
 
 def subscribe(client: FlightsayerClient, rig: WebhookRig, flight_id: str, label: str) -> tuple[str, httpx.Response]:
