@@ -19,6 +19,10 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+SESSIONS = "/v2/flight_sessions"
+STATUS = "/flights/v1/status/"
+SEARCH = "/flights/v1/search"
+
 
 @dataclass
 class Exchange:
@@ -33,6 +37,26 @@ class Exchange:
     response_headers: dict[str, str] = field(default_factory=dict)
     response: Any = None  # parsed JSON, or None for an empty / non-JSON body
     raw_response: bytes | None = None  # sent as is when set (compressed, pretty-printed...)
+
+    @property
+    def data(self) -> Any:
+        """The ``data`` of a Garuda envelope, None when the answer has none."""
+        return self.response.get("data") if isinstance(self.response, dict) else None
+
+    def sessions(self) -> list[dict[str, Any]]:
+        """The flight sessions of a successful Garuda answer (one or a list), each to rewrite in place."""
+        data = self.data if self.path.startswith(SESSIONS) and 200 <= self.status < 300 else None
+        return [s for s in (data if isinstance(data, list) else [data]) if isinstance(s, dict)]
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """The FlightStatus objects of a status or search answer (not their inbound ones), each to rewrite in place."""
+        if not isinstance(self.response, dict):
+            return []
+        if self.path.startswith(STATUS) and "flight" in self.response:
+            return [self.response]
+        if self.path.startswith(SEARCH):
+            return [r for r in self.response.get("results", []) if isinstance(r, dict)]
+        return []
 
 
 Call = Callable[..., Awaitable[Exchange]]  # (method, path, query=, headers=, body=) -> the mock's answer

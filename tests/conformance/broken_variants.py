@@ -10,27 +10,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from conformance.checks import flightsayer_scenarios as fs
 from conformance.checks import garuda_scenarios as gs
-from tests.conformance.breakage import Breakage, Exchange
-
-SESSIONS = "/v2/flight_sessions"
+from tests.conformance.breakage import SESSIONS, Breakage, Exchange
 
 
 def _single_session(x: Exchange) -> bool:
     return x.path.startswith(SESSIONS + "/")
-
-
-def _data(x: Exchange) -> Any:
-    return x.response.get("data") if isinstance(x.response, dict) else None
-
-
-def _statuses(x: Exchange) -> list[dict[str, Any]]:
-    if not isinstance(x.response, dict):
-        return []
-    if x.path.startswith("/flights/v1/status/") and "flight" in x.response:
-        return [x.response]
-    if x.path.startswith("/flights/v1/search"):
-        return [r for r in x.response.get("results", []) if isinstance(r, dict)]
-    return []
 
 
 def _on_statuses(change: Callable[[dict[str, Any]], None], *, search: bool = True, status: bool = True):
@@ -38,7 +22,7 @@ def _on_statuses(change: Callable[[dict[str, Any]], None], *, search: bool = Tru
         if x.status != 200 or (x.path.startswith("/flights/v1/search") and not search) or (
                 x.path.startswith("/flights/v1/status/") and not status):
             return
-        for item in _statuses(x):
+        for item in x.statuses():
             change(item)
     return response
 
@@ -87,7 +71,7 @@ def variants(config: dict[str, Any]) -> dict[str, tuple[Breakage, list[Callable[
             x.response = x.response["data"]
 
     def echo_shifted_end(x: Exchange) -> None:
-        if x.method == "POST" and x.status == 200 and isinstance(_data(x), dict):
+        if x.method == "POST" and x.status == 200 and isinstance(x.data, dict):
             x.response["data"]["end_date_time"] += 1
 
     def get_drops_company(x: Exchange) -> None:
@@ -95,11 +79,11 @@ def variants(config: dict[str, Any]) -> dict[str, tuple[Breakage, list[Callable[
             x.response["data"].pop("company_id", None)
 
     def uppercase_ids(x: Exchange) -> None:
-        if x.method == "POST" and x.status == 200 and isinstance(_data(x), dict):
+        if x.method == "POST" and x.status == 200 and isinstance(x.data, dict):
             x.response["data"]["flight_session_id"] = x.response["data"]["flight_session_id"].upper()
 
     def shared_ids(x: Exchange) -> None:
-        if x.method == "POST" and x.status == 200 and isinstance(_data(x), dict):
+        if x.method == "POST" and x.status == 200 and isinstance(x.data, dict):
             x.response["data"]["flight_session_id"] = memory.setdefault("first_id",
                                                                         x.response["data"]["flight_session_id"])
 

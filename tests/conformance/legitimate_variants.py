@@ -23,11 +23,8 @@ from api_contract.examples import operations
 from api_contract.routing import ROUTES, canonical_path
 from conformance.checks.timestamps import parse_timestamp
 from mock_server.app import MockApp
-from tests.conformance.breakage import Breakage, Call, Exchange
+from tests.conformance.breakage import SEARCH, SESSIONS, STATUS, Breakage, Call, Exchange
 
-SESSIONS = "/v2/flight_sessions"
-SEARCH = "/flights/v1/search"
-STATUS = "/flights/v1/status/"
 SUBSCRIPTIONS = "/subscriptions/"
 TIME_FIELDS = ("start_date_time", "end_date_time")
 ID_FIELDS = ("flight_session_id", "company_id", "deployment_id", "flight_plan_id")
@@ -51,22 +48,8 @@ def _flightsayer(x: Exchange) -> bool:
     return x.path.startswith(("/flights/", "/subscriptions"))
 
 
-def _sessions(x: Exchange) -> list[dict[str, Any]]:
-    """The flight sessions in a successful Garuda answer."""
-    if not (_garuda(x) and 200 <= x.status < 300 and isinstance(x.response, dict)):
-        return []
-    data = x.response.get("data")
-    return [s for s in (data if isinstance(data, list) else [data]) if isinstance(s, dict)]
-
-
 def _top_statuses(x: Exchange) -> list[dict[str, Any]]:
-    if x.status != 200 or not isinstance(x.response, dict):
-        return []
-    if x.path.startswith(STATUS) and "flight" in x.response:
-        return [x.response]
-    if x.path.startswith(SEARCH):
-        return [r for r in x.response.get("results", []) if isinstance(r, dict)]
-    return []
+    return x.statuses() if x.status == 200 else []
 
 
 def _nested(status: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -153,7 +136,7 @@ class SessionTimes:
         return {"start_date_time": low, "end_date_time": high}
 
     def response(self, x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             session_id = session.get("flight_session_id")
             if self.pending is not None and x.method in ("POST", "PATCH") and session_id:
                 self.sent[session_id] = {**self.sent.get(session_id, {}), **self.pending}
@@ -232,7 +215,7 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
     # Garuda
 
     def times_as_strings(x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             for field in TIME_FIELDS:
                 if isinstance(session.get(field), int):
                     session[field] = str(session[field])
@@ -247,7 +230,7 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
             x.body = {k: _from_uuid(v) if k in ID_FIELDS else v for k, v in x.body.items()}
 
     def uuid_response(x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             for field in ID_FIELDS:
                 session[field] = _as_uuid(session.get(field))
 
@@ -273,7 +256,7 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
             x.response = {"error": {"code": x.status, "message": x.response.get("message", "")}}
 
     def session_extras(x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             session_id = session.get("flight_session_id", "")
             if x.method == "PATCH":
                 memory["patches"][session_id] = memory["patches"].get(session_id, 0) + 1

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.conformance.breakage import Breakage, Exchange
+from tests.conformance.breakage import SESSIONS, Breakage, Exchange
 from tests.mock.conftest import ALICE, BOB, GARUDA, GARUDA_OTHER
 
-SESSIONS = "/v2/flight_sessions"
 SEEDED_SESSION = "0b28db84d57ea15b5c26e5c3ffce67fc"  # the seed's own session, in the fixtures
 KEYS = {GARUDA["Authorization"]: GARUDA["X-API-Key"], GARUDA_OTHER["Authorization"]: GARUDA_OTHER["X-API-Key"]}
 Variant = tuple[Breakage, set[str], bool]
@@ -25,15 +24,6 @@ Variant = tuple[Breakage, set[str], bool]
 
 def _by_id(x: Exchange) -> str | None:
     return x.path.removeprefix(SESSIONS + "/") if x.path.startswith(SESSIONS + "/") else None
-
-
-def _data(x: Exchange) -> Any:
-    return x.response.get("data") if isinstance(x.response, dict) else None
-
-
-def _sessions(x: Exchange) -> list[dict[str, Any]]:
-    data = _data(x) if x.path.startswith(SESSIONS) and 200 <= x.status < 300 else None
-    return [s for s in (data if isinstance(data, list) else [data]) if isinstance(s, dict)]
 
 
 def _not_found(x: Exchange) -> None:
@@ -72,7 +62,7 @@ def broken(other_flight: str) -> dict[str, Variant]:
 
     def times_in_seconds(x: Exchange) -> None:
         if x.method in ("POST", "PATCH"):
-            for session in _sessions(x):
+            for session in x.sessions():
                 for field in ("start_date_time", "end_date_time"):
                     session[field] //= 1000
 
@@ -81,7 +71,7 @@ def broken(other_flight: str) -> dict[str, Variant]:
             x.headers["x-sent"], x.body = json.dumps(x.body), {}
 
     def patch_echoes_sent(x: Exchange) -> None:
-        if x.method == "PATCH" and "x-sent" in x.headers and isinstance(_data(x), dict):
+        if x.method == "PATCH" and "x-sent" in x.headers and isinstance(x.data, dict):
             x.response["data"].update(json.loads(x.headers["x-sent"]))
 
     def delete_keeps(x: Exchange) -> None:
@@ -89,7 +79,7 @@ def broken(other_flight: str) -> dict[str, Variant]:
             x.method = "GET"
 
     def remember_created(x: Exchange) -> None:
-        if x.method == "POST" and isinstance(_data(x), dict):
+        if x.method == "POST" and isinstance(x.data, dict):
             created.add(x.response["data"]["flight_session_id"])
         elif x.method == "GET" and _by_id(x) in created:
             _not_found(x)
@@ -118,7 +108,7 @@ def broken(other_flight: str) -> dict[str, Variant]:
                 "X-API-Key"]
 
     def id_never_stored(x: Exchange) -> None:
-        if x.method == "POST" and isinstance(_data(x), dict):
+        if x.method == "POST" and isinstance(x.data, dict):
             x.response["data"]["flight_session_id"] = secrets.token_hex(16)
 
     def another_session(x: Exchange) -> None:
@@ -235,7 +225,7 @@ def legitimate() -> dict[str, Breakage]:
     gone: set[str] = set()
 
     def extra_fields(x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             session["updated_at"] = datetime.now().isoformat()
         if isinstance(x.response, dict) and not x.path.startswith(SESSIONS):
             x.response["served_by"] = "replica-2"
@@ -255,7 +245,7 @@ def legitimate() -> dict[str, Breakage]:
             x.status, x.response = 410, {"success": False, "message": "Gone"}
 
     def times_as_digit_strings(x: Exchange) -> None:
-        for session in _sessions(x):
+        for session in x.sessions():
             for field in ("start_date_time", "end_date_time"):
                 session[field] = str(session[field])
 
@@ -287,7 +277,7 @@ def legitimate() -> dict[str, Breakage]:
             x.response["target"] = urlunsplit(parts._replace(netloc=parts.netloc.upper() + ":443"))
 
     def list_reversed(x: Exchange) -> None:
-        if x.method == "GET" and x.path == SESSIONS and isinstance(_data(x), list):
+        if x.method == "GET" and x.path == SESSIONS and isinstance(x.data, list):
             x.response["data"].reverse()
 
     b = Breakage
