@@ -32,6 +32,8 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from api_contract import API_NAMES, load_spec
 from api_contract.routing import ROUTES, Api, Operation, api_of_path, canonical_path, operation_of
+from api_contract.scope import prefers_other_than_json
+from conformance.checks.http_rules import http_violations
 from conformance.checks.seed_rules import answer_violations
 
 Side = Literal["request", "response"]
@@ -111,9 +113,11 @@ class RecordedRequest:
     @cached_property
     def validated(self) -> bool:
         """Whether the specs speak about this request at all: API paths only, and never CORS preflights or HEAD,
-        which HTTP and the browser add on their own and no spec documents."""
+        which HTTP and the browser add on their own and no spec documents, nor a request preferring a media type the
+        specs do not document (a browser opening a framework's browsable page: ``api_contract/scope.py``)."""
         method = self.method.upper()
-        return self.api is not None and method not in ("OPTIONS", "HEAD")
+        return (self.api is not None and method not in ("OPTIONS", "HEAD")
+                and not prefers_other_than_json(_header(self.headers, "accept")))
 
     def secrets(self) -> list[str]:
         """The credential values this request carries, to be masked wherever a message could echo them."""
@@ -214,9 +218,15 @@ class ContractValidator:
     def check_response(self, request: RecordedRequest, response: RecordedResponse) -> list[ContractViolation]:
         """How the response (the backend's side) breaks the spec of the operation that was called: undocumented
         status, headers, body schema, then the seeds' per-answer rules. Empty when it holds or the operation is
-        unknown (the request side reports that)."""
-        if not request.validated or request.api is None or request.operation is None:
+        unknown (the request side reports that). An answer to a request outside the contract is judged by HTTP and
+        JSON alone (``conformance/checks/http_rules.py``)."""
+        if request.api is None:
             return []
+        if not request.validated or request.operation is None:
+            headers = _OpenApiResponse(response).headers
+            return masked_violations(request, [
+                ContractViolation("response", v.check, v.describe())
+                for v in http_violations(request.method, response.status, headers, response.body or b"")])
         spec = self._specs[request.api]
         errors = spec.iter_response_errors(_OpenApiRequest(request, self._servers[request.api]),
                                            _OpenApiResponse(response))

@@ -1,26 +1,32 @@
 """Schemathesis set up for the suite by the seed rule: which of its checks run, on which requests, against which
 view of the specs (:mod:`api_contract.policy`), and how requests get credentials and usable ids from the config.
 
-What is sent, and what is judged:
+What is sent, and what is judged (the rule: ``conformance/README.md``, "What it may fail a backend for"):
   Positive requests are generated from the *inputs view*: what both the contract and the mock accept (integer
-  epoch milliseconds, the mock's id form, page sizes up to the seed's 50...). Every backend that follows the seeds
-  must accept them, whatever it chose where the seeds are silent. Negative requests are generated from the
-  *contract view* alone, so a backend is only expected to refuse what the seeds forbid. Every answer is judged by
-  the contract view: the seeds document only 200, 201 and 204, so any 4xx with any body conforms where a request
-  is refused (a 401 must still carry WWW-Authenticate, as HTTP requires).
+  epoch milliseconds, the mock's id form, page sizes up to the seed's 50...), then kept by :func:`prepare` inside
+  what every implementation must accept (``api_contract/accepted_inputs.py``: pages a walk reaches, timestamps and
+  times of the seeds' form and era). Every backend that follows the seeds must accept them, whatever it chose where
+  the seeds are silent. Negative requests are generated from the *contract view* alone, so a backend is only
+  expected to refuse what the seeds forbid. An answer is judged by the rules of the operation the request called
+  (:func:`checks_for`): a positive request by every check below, against the contract view (the seeds document
+  only 200, 201 and 204, so any 4xx with any body conforms where a request is refused); a negative request by HTTP
+  (``conformance/checks/http_rules.py``) plus the refusal the seeds require where they define the form; a request
+  outside the contract (a method the specs do not document for the path, such as the OPTIONS, TRACE or PROPFIND of
+  schemathesis's method probes; a body in a media type the seeds never use; an Accept preferring another media
+  type: ``api_contract/scope.py``) by HTTP alone.
 
-Checks that run (schemathesis's own names):
+Checks that run on positive requests (schemathesis's own names):
   status_code_conformance, content_type_conformance, response_headers_conformance, response_schema_conformance,
-  use_after_free, ensure_resource_availability, ignored_auth;
-  not_a_server_error for every request to an operation the seeds define (see ``not_a_server_error_where_defined``);
+  use_after_free, ensure_resource_availability, ignored_auth, not_a_server_error;
   positive_data_acceptance, with any 4xx accepted where the seeds leave the refusal open (``ANY_REFUSAL``);
-  negative_data_rejection, with any 4xx as the refusal, and missing_required_header as
-  ``missing_credentials_refused``: any 4xx (schemathesis itself wants 401 for a missing ``Authorization``);
 and ours, seed_rules_hold: every per-response check of conformance/checks on every answer schemathesis provokes.
+On negative requests: http_rules_hold; negative_data_rejection, with any 4xx as the refusal; and
+missing_required_header as ``missing_credentials_refused``: any 4xx (schemathesis itself wants 401 for a missing
+``Authorization``). On requests outside the contract: http_rules_hold.
 
 Disabled, because the seeds leave the behaviour open (docs/decisions.md):
   unsupported_method, allow_header_conformance: "Unknown query parameters, trailing slashes, methods and media
-    types": a backend may answer 404, 405 or 501, with or without ``Allow``.
+    types": a backend may answer 404, 405 or 501, with or without ``Allow`` (a 405 still needs a true one: HTTP).
   object_level_authorization: needs schemathesis's own multi-identity auth setup; the suite's scenario checks
     ``other_companys_sessions_are_invisible`` and ``subscriptions_are_per_user`` test isolation instead.
   negative_data_rejection on listFlightSessions, searchFlights and listSubscriptions: a filter value outside the
@@ -54,7 +60,9 @@ from schemathesis.specs.openapi import checks as openapi_checks
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from api_contract import load_spec
-from api_contract.routing import ROUTES
+from api_contract.accepted_inputs import millis_in_era, reachable_offset, timestamp_in_seed_form
+from api_contract.scope import outside_contract
+from conformance.checks.http_rules import http_violations
 from conformance.checks.seed_rules import answer_violations
 from conformance.checks.timestamps import parse_timestamp
 from conformance.claims import Claims
@@ -80,15 +88,15 @@ def negative_data_rejection_where_seed_defines_form(ctx: Any, response: Any, cas
     return openapi_checks.negative_data_rejection(ctx, response, case)
 
 
-def not_a_server_error_where_defined(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
-    """schemathesis's not_a_server_error for requests to an operation the seeds define. A method the specs do not
-    have at that path (``TRACE``) may be answered ``501 Not Implemented`` (RFC 9110, 9.1), and a body in a media
-    type the seeds never use is no request of theirs either."""
-    if coverage_scenario(case) in REQUEST_SHAPE_PROBES:
-        return None
-    if ROUTES.operation_of(case.method.upper(), case.operation.path) is None:
-        return None
-    return not_a_server_error(ctx, response, case)
+def http_rules_hold(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
+    """What HTTP and JSON require of any answer (``conformance/checks/http_rules.py``): no 5xx but a 501, a JSON
+    body that parses, a 405 with a true ``Allow``, a 401 with a challenge."""
+    headers = {name: ", ".join(values) for name, values in response.headers.items()}
+    body = response.content if response.content_size <= len(response.content) else b""
+    violations = http_violations(case.method, response.status_code, headers, body)
+    if violations:
+        raise AssertionError("HTTP broken:\n" + "\n".join(v.describe() for v in violations))
+    return None
 
 
 def missing_credentials_refused(ctx: Any, response: Any, case: schemathesis.Case) -> bool | None:
@@ -125,20 +133,38 @@ def seed_rules_hold(ctx: Any, response: Any, case: schemathesis.Case) -> bool | 
     return None
 
 
-ENABLED_CHECKS = [
+OPERATION_CHECKS = [
     seed_rules_hold,
-    not_a_server_error_where_defined,
+    not_a_server_error,
     openapi_checks.status_code_conformance,
     openapi_checks.content_type_conformance,
     openapi_checks.response_headers_conformance,
     openapi_checks.response_schema_conformance,
     openapi_checks.positive_data_acceptance,
-    negative_data_rejection_where_seed_defines_form,
-    missing_credentials_refused,
     openapi_checks.use_after_free,
     openapi_checks.ensure_resource_availability,
     openapi_checks.ignored_auth,
 ]
+REFUSAL_CHECKS = [http_rules_hold, negative_data_rejection_where_seed_defines_form, missing_credentials_refused]
+HTTP_CHECKS = [http_rules_hold]
+
+
+def outside_the_contract(case: schemathesis.Case) -> str | None:
+    """Why ``case`` is no call of the operation it was generated for (``api_contract/scope.py``), or None: a method
+    probe, a body in a media type the seeds never use, an Accept preferring another media type."""
+    if coverage_scenario(case) in REQUEST_SHAPE_PROBES:
+        return f"schemathesis's {coverage_scenario(case)} probe"
+    accept = next((value for name, value in (case.headers or {}).items() if name.lower() == "accept"), None)
+    return outside_contract(case.method, case.operation.path, accept)
+
+
+def checks_for(case: schemathesis.Case) -> list[Any]:
+    """The checks ``case``'s answer is judged by: the operation's, a refusal's, or HTTP's alone (module docstring)."""
+    if outside_the_contract(case) is not None:
+        return HTTP_CHECKS
+    if case.meta is not None and case.meta.generation.mode.is_negative:
+        return REFUSAL_CHECKS
+    return OPERATION_CHECKS
 DISABLED_CHECKS = ["unsupported_method", "allow_header_conformance", "object_level_authorization"]
 
 SCHEMATHESIS_CONFIG: dict[str, Any] = {
@@ -209,22 +235,56 @@ def created_by_generated_requests(claims: Claims, kind: str, name: str) -> None:
     claims.claim(kind, name, OWNER)
 
 
-def prepare(case: schemathesis.Case, config: ConformanceConfig) -> None:
-    """Make a positive request one every backend following the seeds must accept, where the schema cannot say so:
-    a Garuda POST names the config's deployment and approved plan and starts before it ends; a search's earliest
-    bound is not after its latest (a backend may refuse such a search)."""
+PAGED = ("searchFlights", "listSubscriptions")
+Counter = Callable[[str, dict[str, Any]], int | None]  # (path, query) -> the count of that list's first page
+
+
+def prepare(case: schemathesis.Case, config: ConformanceConfig, count_of: Counter | None = None) -> None:
+    """Make a positive request one every backend following the seeds must accept, where the schema cannot say so
+    (``api_contract/accepted_inputs.py``): a Garuda POST names the config's deployment and approved plan, and its
+    times are of the seeds' era, the start not after the end; a search's bounds are timestamps of the seeds' form
+    and era, the earliest not after the latest; a page's ``offset`` is one a walk of the real result set reaches
+    (``count_of`` reads the count)."""
     if case.meta is None or not case.meta.generation.mode.is_positive:
         return
     operation = case.operation.definition.raw.get("operationId")
-    if operation == "createFlightSession" and isinstance(case.body, dict):
+    if operation in ("createFlightSession", "updateFlightSession") and isinstance(case.body, dict):
         body: dict[str, Any] = case.body
-        body["deployment_id"] = config.need("garuda.deployment_id")
-        body["flight_plan_id"] = config.need("garuda.approved_flight_plan_id")
+        if operation == "createFlightSession":
+            body["deployment_id"] = config.need("garuda.deployment_id")
+            body["flight_plan_id"] = config.need("garuda.approved_flight_plan_id")
+        for field in ("start_date_time", "end_date_time"):
+            if isinstance(body.get(field), int):
+                body[field] = millis_in_era(body[field])
         _in_order(body, "start_date_time", "end_date_time")
-    if operation == "updateFlightSession" and isinstance(case.body, dict):
-        _in_order(case.body, "start_date_time", "end_date_time")
     if operation == "searchFlights" and isinstance(case.query, dict):
+        for bound in ("earliest_departure", "latest_departure"):
+            parsed = parse_timestamp(case.query.get(bound))
+            if parsed is not None:
+                case.query[bound] = timestamp_in_seed_form(parsed)
         _in_order(case.query, "earliest_departure", "latest_departure")
+    if operation in PAGED and isinstance(case.query, dict) and case.query.get("offset"):
+        _reachable_page(case, count_of)
+
+
+def _reachable_page(case: schemathesis.Case, count_of: Counter | None) -> None:
+    query: dict[str, Any] = case.query  # type: ignore[assignment]
+    limit = query.get("limit") if isinstance(query.get("limit"), int) else None
+    offset = query["offset"] if isinstance(query["offset"], int) else 0
+    count = count_of(case.formatted_path, {k: v for k, v in query.items() if k not in ("limit", "offset")}) \
+        if count_of is not None and limit is not None else None
+    query["offset"] = reachable_offset(offset, limit, count or 0)
+
+
+def page_counter(read: Callable[[str, dict[str, Any]], Any]) -> Counter:
+    """A :data:`Counter` over ``read(path, query)`` (a GET answering a response with ``.json()``)."""
+    def count_of(path: str, query: dict[str, Any]) -> int | None:
+        try:
+            count = read(path, {**query, "limit": 1}).json().get("count")
+        except (ValueError, AttributeError):
+            return None
+        return count if isinstance(count, int) else None
+    return count_of
 
 
 def _in_order(values: dict[str, Any], first: str, last: str) -> None:

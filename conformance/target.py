@@ -36,4 +36,6 @@ class Target:
 
 def make_http_client(base_url: str, *, timeout: float = 30.0, limiter: RateLimiter | None = None) -> httpx.Client:
     hooks = {"request": [limiter.httpx_hook]} if limiter is not None else {}
-    return httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=False, event_hooks=hooks)
+    # Redirects are HTTP's own (RFC 9110, 15.4), followed as every client does: a Django backend's APPEND_SLASH
+    # or FastAPI's redirect_slashes answers the other trailing-slash form with one, and the seeds are silent on it.
+    return httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, follow_redirects=True, event_hooks=hooks)

@@ -19,11 +19,12 @@ from conformance.claims import Claims
 from conformance.config import ConformanceConfig
 from conformance.run import SuiteRun
 from conformance.schema_testing import (
-    ENABLED_CHECKS,
     auth_headers,
+    checks_for,
     created_by_generated_requests,
     load_schema,
     may_send,
+    page_counter,
     prepare,
 )
 
@@ -83,6 +84,11 @@ class Transport:
         """Whether the resource at a path is there (its GET answers 200), asked with the case's own credentials."""
         return lambda path: self.session.get(base_url + path, headers=headers, timeout=30).status_code == 200
 
+    def counter(self, base_url: str, headers: dict[str, str]) -> Any:
+        """How many items a list has (its first page's ``count``), asked with the case's own credentials."""
+        return page_counter(lambda path, query: self.session.get(base_url + path, params=query, headers=headers,
+                                                                 timeout=30))
+
 
 @pytest.fixture(scope="session")
 def connections(run: SuiteRun) -> Iterator[Transport]:
@@ -96,11 +102,11 @@ def call_and_validate(api: str, case: schemathesis.Case, backend: tuple[str, Con
     headers = auth_headers(api, config)
     if not may_send(case, connections.claims, connections.reader(base_url, headers)):
         return
-    prepare(case, config)
+    prepare(case, config, connections.counter(base_url, headers))
     transport = {"base_url": base_url, "headers": headers, "session": connections.session}
     response = case.call(**transport)
     created.note(api, case, response, headers)
-    case.validate_response(response, checks=ENABLED_CHECKS, headers=headers, transport_kwargs=transport)
+    case.validate_response(response, checks=checks_for(case), headers=headers, transport_kwargs=transport)
 
 
 def _marks(api: str, writes: bool) -> pytest.MarkDecorator:
@@ -189,7 +195,7 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
         def before_call(self, case: schemathesis.Case) -> None:
             if not may_send(case, connections.claims, connections.reader(base_url, headers)):
                 reject()
-            prepare(case, config)
+            prepare(case, config, connections.counter(base_url, headers))
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
             return {"base_url": base_url, "headers": headers, "session": connections.session}
@@ -200,7 +206,7 @@ def run_state_machine(api: str, schema: Any, backend: tuple[str, ConformanceConf
         def validate_response(self, response: Any, case: schemathesis.Case, additional_checks: Any = None,
                               **kwargs: Any) -> None:
             try:
-                case.validate_response(response, checks=ENABLED_CHECKS, headers=headers, transport_kwargs=kwargs)
+                case.validate_response(response, checks=checks_for(case), headers=headers, transport_kwargs=kwargs)
             except BaseException as failure:
                 check_failures.append(failure)
                 raise
