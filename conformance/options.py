@@ -144,8 +144,9 @@ OPTIONS: tuple[SuiteOption, ...] = (
                 "control API", group="webhooks", metavar="CMD"),
     SuiteOption("webhook-wait", "how long a due notification may take to arrive (default: {default} s)",
                 group="webhooks", type=seconds, default=15.0, metavar="SECONDS"),
-    SuiteOption("webhook-final-grace", "how long after the final notification the subscription may live on "
-                "(default: {default} s)", group="webhooks", type=seconds, default=90.0, metavar="SECONDS"),
+    SuiteOption("webhook-final-grace", "how long after the final notification the subscription may live on, and so "
+                "how long it must outlive an earlier one (default: 90 s; 5 s against the bundled mock, which retires "
+                "it 1 s after)", group="webhooks", type=seconds, metavar="SECONDS"),
     SuiteOption("webhook-quiet", "how long to listen for a notification that must not come, once a later one "
                 "came (default: {default} s)", group="webhooks", type=seconds, default=2.0, metavar="SECONDS"),
 )

@@ -61,6 +61,7 @@ class SuiteRun:
     receiver_place: ReceiverPlace = field(default_factory=ReceiverPlace)
     remote_receiver: dict[str, str] | None = None  # set in workers: how to reach the hosting process's receiver
     worker: str = ""  # this process's name in the run ("" when it hosts)
+    bundled: bool = False  # the backend is the bundled mock, started for the run
     traffic: TrafficRecord = field(default_factory=TrafficRecord)
     _receiver: WebhookReceiver | None = None
     _limiter: RateLimiter | None = None
@@ -72,6 +73,7 @@ class SuiteRun:
              receiver_place: ReceiverPlace) -> SuiteRun:
         """Set up the run in the process that hosts it: the bundled mock if no ``base_url``, the claims folder."""
         resources = ExitStack()
+        bundled = not base_url
         try:
             if base_url:
                 config = ConformanceConfig.from_file(config_path) if config_path else ConformanceConfig({})
@@ -84,21 +86,22 @@ class SuiteRun:
             resources.close()
             raise
         share = rate_limit / processes if rate_limit else None
-        return cls(base_url.rstrip("/"), config, Claims(folder), share, receiver_place, _resources=resources)
+        return cls(base_url.rstrip("/"), config, Claims(folder), share, receiver_place, bundled=bundled,
+                   _resources=resources)
 
     def for_workers(self) -> dict[str, Any]:
         """What a worker needs to join the run (plain data: it crosses a process boundary). Starts the receiver,
         which workers cannot start themselves."""
         receiver = self.hosted_receiver()
         return {"base_url": self.base_url, "config": self.config.data, "claims": str(self.claims.folder),
-                "rate_limit": self.rate_limit,
+                "rate_limit": self.rate_limit, "bundled": self.bundled,
                 "receiver": {"public_url": receiver.public_url, "local_url": receiver.local_url,
                              "token": receiver.token, "key": receiver.key}}
 
     @classmethod
     def join(cls, shared: Mapping[str, Any], worker: str) -> SuiteRun:
         return cls(shared["base_url"], ConformanceConfig(shared["config"]), Claims(Path(shared["claims"])),
-                   shared["rate_limit"], remote_receiver=shared["receiver"], worker=worker)
+                   shared["rate_limit"], remote_receiver=shared["receiver"], worker=worker, bundled=shared["bundled"])
 
     def hosted_receiver(self) -> WebhookReceiver:
         with self._lock:

@@ -13,8 +13,10 @@ from conformance.plugin import suite_option
 from conformance.run import SuiteRun
 from conformance.suite.conftest import check_params
 from conformance.target import Target
-from conformance.webhooks.checks import WEBHOOK_CHECKS, WebhookRig
+from conformance.webhooks.checks import DEFAULT_FINAL_GRACE, WEBHOOK_CHECKS, WebhookRig
 from conformance.webhooks.trigger import NO_TRIGGER, choose_trigger
+
+BUNDLED_MOCK_FINAL_GRACE = 5.0
 
 
 @pytest.fixture(scope="session")
@@ -28,8 +30,16 @@ def webhook_rig(request: pytest.FixtureRequest, run: SuiteRun) -> Iterator[Webho
         trigger = choose_trigger(http, option("webhook-trigger-cmd"))
         if trigger is None:
             pytest.skip(NO_TRIGGER)
+        final_grace = option("webhook-final-grace")
         yield WebhookRig(run.receiver(), trigger, wait=option("webhook-wait"),
-                         final_grace=option("webhook-final-grace"), quiet=option("webhook-quiet"), claims=run.claims)
+                         final_grace=final_grace_for(run) if final_grace is None else final_grace,
+                         quiet=option("webhook-quiet"), claims=run.claims)
+
+
+def final_grace_for(run: SuiteRun) -> float:
+    """How long a finished flight's subscription may live on when ``--webhook-final-grace`` is not given: the bundled
+    mock the suite starts retires it 1 s after the final notification; another backend gets 90 s."""
+    return BUNDLED_MOCK_FINAL_GRACE if run.bundled else DEFAULT_FINAL_GRACE
 
 
 @pytest.mark.parametrize("check", check_params(WEBHOOK_CHECKS, "flightsayer"))

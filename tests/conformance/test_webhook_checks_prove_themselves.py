@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import sys
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ from tests.serving import serving
 
 GRACE = 0.3  # the mock's: seconds from the final POST to the subscription's deletion
 WAIT, FINAL_GRACE, QUIET = 3.0, 3.0, 0.4  # the checks': generous for an in-process mock, short for a failing run
+EARLY_RETIREMENT = 1.0  # a broken variant's: after QUIET, before FINAL_GRACE
 
 Notify = Callable[[str, Mapping[str, Any]], None]
 Forward = Callable[[Notify, str, Mapping[str, Any]], None]
@@ -158,6 +160,24 @@ def _variants(mock: Mock) -> dict[str, Callable[[], None]]:
         notified.add(flight_id)
         notify(flight_id, status)
 
+    def other_users_hear_a_subscribed_flights_change(notify: Notify, flight_id: str,
+                                                     status: Mapping[str, Any]) -> None:
+        notify(flight_id, status)
+        subscribed_by = {s.username for s in store().subscribers(flight_id)}
+        if not subscribed_by:
+            return
+        for other in {row["flight_id"] for row in store().export()} - {flight_id}:
+            if not subscribed_by & {s.username for s in store().subscribers(other)}:
+                notify(other, status)  # the other flight's subscribers, none of whom subscribes to this one
+
+    def retired_soon_after_first_notification(notify: Notify, flight_id: str, status: Mapping[str, Any]) -> None:
+        notify(flight_id, status)
+        if flight_id not in notified:
+            notified.add(flight_id)
+            retire = lambda: [store().delete(s.username, flight_id)  # noqa: E731
+                              for s in store().subscribers(flight_id)]
+            threading.Timer(EARLY_RETIREMENT, retire).start()
+
     return {
         "the delivery worker never sends": use(_never_sends),
         "notifications carry another flight's status": use(another_flights_status),
@@ -170,6 +190,9 @@ def _variants(mock: Mock) -> dict[str, Callable[[], None]]:
         "subscriptions are never deleted after the final notification": endless_grace,
         "only the first subscriber of a flight is notified": only_the_first_subscriber_notified,
         "the subscription is deleted after its first notification": use(deleted_after_first_notification),
+        "a subscribed flight's change also reaches other users' subscriptions of other flights":
+            use(other_users_hear_a_subscribed_flights_change),
+        "the subscription is deleted soon after its first notification": use(retired_soon_after_first_notification),
     }
 
 
@@ -197,6 +220,10 @@ CAUGHT_BY: dict[str, tuple[list[Callable[..., Any]], str]] = {
                                                           "(subscribed by the other user)"),
     "the subscription is deleted after its first notification": (
         [wc.subscription_lives_on_after_non_final_notifications], "of the second delay"),
+    "a subscribed flight's change also reaches other users' subscriptions of other flights": (
+        [wc.notifications_stay_on_their_flight], "its subscription's target"),
+    "the subscription is deleted soon after its first notification": (
+        [wc.subscription_lives_on_after_non_final_notifications], "after a non-final notification"),
 }
 CASES = [pytest.param(name, check, id=f"{check.__name__}-fails-when-{name.replace(' ', '-')}")
          for name, (checks, _why) in CAUGHT_BY.items() for check in checks]
