@@ -20,7 +20,7 @@ import pytest
 
 from mock_server.app import create_app
 from tests.conformance.legitimate_variants import legitimate_variants
-from tests.conformance.variant_server import environment, running_variant
+from tests.conformance.variant_server import SUITE_ARGS, environment, running_variant
 
 VARIANTS = sorted(legitimate_variants(create_app()))
 PROFILE = os.environ.get("CONFORMANCE_VARIANTS_PROFILE", "ci")
@@ -32,7 +32,7 @@ def run_suite_against(kind: str, name: str, folder: Path) -> subprocess.Complete
     folder.mkdir(parents=True, exist_ok=True)
     with running_variant(kind, name, folder) as (base_url, config):
         return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "-rfs", "--jobs", "1",
-                               "--base-url", base_url, "--conformance-config", str(config),
+                               "--base-url", base_url, "--conformance-config", str(config), *SUITE_ARGS,
                                f"--hypothesis-profile={PROFILE}"],
                               capture_output=True, text=True, timeout=SUITE_SECONDS, env=environment())
 

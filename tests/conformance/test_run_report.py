@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conformance.breakage import Breakage, BreakingMiddleware, Exchange
+from tests.conformance.variant_server import SUITE_ARGS
 
 
 def no_control_api(x: Exchange) -> None:
@@ -32,8 +33,8 @@ def run_reported(base_url: str, config: Path, folder: Path, *args: str) -> tuple
                                                                                  dict[str, Any], str]:
     html, as_json = folder / "report.html", folder / "report.json"
     done = subprocess.run([sys.executable, "-m", "conformance", "-p", "no:randomly", "--base-url", base_url,
-                           "--conformance-config", str(config), "--report", str(html), "--report-json", str(as_json),
-                           *args], capture_output=True, text=True, timeout=900)
+                           "--conformance-config", str(config), *SUITE_ARGS, "--report", str(html),
+                           "--report-json", str(as_json), *args], capture_output=True, text=True, timeout=900)
     return done, json.loads(as_json.read_text(encoding="utf-8")), html.read_text(encoding="utf-8")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conformance.variant_server import environment, running_variant
+from tests.conformance.variant_server import SUITE_ARGS, environment, running_variant
 
 SAMPLE = [("legitimate", "search and subscriptions in another stable order"),
           ("broken", "garuda reads answer without the envelope")]
@@ -21,7 +21,7 @@ SEED = "4242"
 def verdicts(base_url: str, config: Path, jobs: int, report: Path) -> dict[str, str]:
     """Every check of one whole-suite run, as the run's JSON report gives it: test -> passed, failed or skipped."""
     subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "--base-url", base_url,
-                    "--conformance-config", str(config), "--jobs", str(jobs), f"--hypothesis-seed={SEED}",
+                    "--conformance-config", str(config), *SUITE_ARGS, "--jobs", str(jobs), f"--hypothesis-seed={SEED}",
                     "--report-json", str(report)], capture_output=True, text=True, timeout=900, env=environment())
     checks = json.loads(report.read_text(encoding="utf-8"))["checks"]
     return {f"{check['group']}::{check['test']}": check["outcome"] for check in checks}
