@@ -12,11 +12,12 @@ import pytest
 import yaml
 
 from tests.conformance.breakage import Breakage, BreakingMiddleware, Exchange
+from tests.conformance.variant_server import SUITE_ARGS
 
 
 def run_suite(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "--jobs", "1", *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "conformance", "-q", "-p", "no:randomly", "--jobs", "1", *SUITE_ARGS,
+                           *args], capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture
