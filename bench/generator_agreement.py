@@ -12,6 +12,7 @@ on a free port and is stopped by its PID; every load run is bounded in time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import statistics
 import sys
@@ -24,18 +25,31 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from bottleneck import judge  # noqa: E402
-from load_generators import CHOICES, Load  # noqa: E402
+from load_generators import CHOICES, Generator, Load  # noqa: E402
 from run import credentials, floor_server, measured, mock_server, pick_generator  # noqa: E402
+
+
+def with_workers(name: str) -> Generator:
+    """``autocannon:N``: autocannon on N worker threads (able to keep N cores busy); any other name as the bench
+    picks it."""
+    base, _, workers = name.partition(":")
+    generator = pick_generator(base)
+    if not workers:
+        return generator
+    count = int(workers)
+    return dataclasses.replace(generator, name=f"{generator.name} -w {count}", threads=max(1, count),
+                               load=dataclasses.replace(generator.load, workers=count))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--generators", nargs="+", choices=CHOICES[1:], default=["wrk", "autocannon"])
+    parser.add_argument("--generators", nargs="+", default=["wrk", "autocannon"],
+                        help=f"any of {', '.join(CHOICES[1:])}; autocannon:N for autocannon with N worker threads")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args(argv)
-    generators = [pick_generator(name) for name in args.generators]
+    generators = [with_workers(name) for name in args.generators]
     creds = credentials()
     run = {"duration": args.duration, "connections": args.connections}
     print(f"# {', '.join(g.name for g in generators)}: {args.rounds} rounds of mock then floor per generator, "

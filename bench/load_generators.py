@@ -150,18 +150,20 @@ class WrkLoad:
 # -- autocannon -------------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AutocannonLoad:
-    """autocannon in one Node process (no ``workers``: on 2 cores shared with the server, a second thread of
-    autocannon only takes CPU from the server it measures)."""
+    """autocannon in one Node process; ``workers`` > 0 spreads its connections over that many worker threads (the
+    bench uses none: on 2 cores shared with the server, more threads of autocannon take more of the server's CPU)."""
 
     node: str
     scratch: Path
+    workers: int = 0
 
     def __call__(self, base: str, paths: Sequence[str], headers: dict[str, str], *, duration: float,
                  connections: int, method: str = "GET", bodies: Sequence[str] | None = None) -> Load:
         requests = [{"method": method, "path": path, **({"body": bodies[i % len(bodies)]} if bodies else {})}
                     for i, path in enumerate(paths)]
         config = {"url": base, "connections": connections, "duration": max(1, round(duration)),
-                  "headers": {**headers, "Content-Type": "application/json"}, "requests": requests}
+                  "headers": {**headers, "Content-Type": "application/json"}, "requests": requests,
+                  **({"workers": self.workers} if self.workers else {})}
         config_file = Path(tempfile.mkstemp(suffix=".json", dir=self.scratch)[1])
         config_file.write_text(json.dumps(config))
         done = subprocess.run([self.node, str(DRIVER), str(config_file)], capture_output=True, text=True,
