@@ -90,7 +90,7 @@ def choose_generator(requested: str = "auto", *, which: Callable[[str], str | No
         else:
             binary, reason = install_autocannon()
             if binary is not None:
-                how = f"from npm, in bench/node_modules ({fallback if requested == 'auto' else 'asked for'})"
+                how = f"from npm, in bench/node_modules; {fallback if requested == 'auto' else 'asked for'}"
                 return Generator("autocannon", 1, AutocannonLoad(node, scratch), how)
         if requested == "autocannon":
             raise LookupError(f"autocannon cannot be had: {reason}")

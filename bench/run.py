@@ -207,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LookupError as error:
         parser.error(str(error))
     drive = generator.load
+    load_at_start = os.getloadavg()[0]
     print(f"# load generator: {generator.name} ({generator.how}), {args.connections} connections, "
           f"{args.duration:.0f} s per scenario, {os.cpu_count()} cores; Garuda list and status: median of 3 rounds "
           "alternating with the floor")
@@ -305,6 +306,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     verdict = judge([floor_garuda, floor_status], generator=generator.name, threads=generator.threads)
     notes.append(f"load generator: {verdict.reason}")
+    notes.append(f"load average (1 min) at the start and the end: {load_at_start:.1f}, {os.getloadavg()[0]:.1f} "
+                 f"on {os.cpu_count()} cores")
     for name, (load, floor_load, prism_load) in results.items():
         if verdict.trusted:
             table.append(row(name, load, floor_load, prism_load))
