@@ -2,53 +2,44 @@
 
 Every figure is measured here, now, against baselines served the same way: (a) the floor, a bare Starlette app on the
 same uvicorn settings answering the same bytes, taking turns with the mock (three rounds, medians kept); (b) Prism's
-static mock (`-v silent`) on our specs, when npm can install it (`prism_install.py`; if not, the notes say why).
+static mock (`-v silent`) on our specs, when npm can install it (`npm_install.py`; if not, the notes say why).
 Ratios, not absolute numbers, are what carry from one machine to another.
 
     python bench/run.py [--duration 5] [--connections 16] [--skip-prism] [--prism-install-timeout 180]
-        [--skip-conformance] [--skip-100k]
+        [--skip-conformance] [--skip-100k] [--generator auto|wrk|autocannon|python] [--strict]
 
-Load comes from `wrk` when installed (`apt-get install wrk`), else from a bounded Python generator. Every server binds
-127.0.0.1 on a free port and is stopped by its PID; every load run is bounded in time.
+Load comes from `wrk` when installed (`apt-get install wrk`), else from autocannon, installed from npm like Prism,
+else from a bounded Python generator (`load_generators.py`). When the generator, not the floor, limited the floor's
+rate (`bottleneck.py`), no ratio is printed, and `--strict` makes that an exit 1. Every server binds 127.0.0.1 on a
+free port and is stopped by its PID; every load run is bounded in time.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
-import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import yaml
-from prism_install import install_prism  # bench/ is the script's directory, first on sys.path
+
+# bench/ is the script's directory, first on sys.path
+from bottleneck import judge
+from load_generators import CHOICES, Generator, Load, choose_generator, how_to_get_a_real_one
+from npm_install import install_autocannon, install_prism
 
 from conformance.bundled_mock import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 SCRATCH = tempfile.TemporaryDirectory(prefix="bench-")  # removed when the run ends
-
-
-@dataclass
-class Load:
-    """One load run's result."""
-
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
-    generator: str
 
 
 # -- servers ----------------------------------------------------------------------------------------------------------
@@ -82,6 +73,14 @@ class Server:
                 return int(line.split()[1]) / 1024
         return float("nan")
 
+    def cpu_s(self) -> float:
+        """The process's CPU time so far (user + system), from /proc; NaN where there is none."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         stop_process(self.process, group=True)  # started in its own session: Prism's node children go too
 
@@ -105,89 +104,32 @@ def prism_server(binary: Path, spec: str, probe: str, headers: dict[str, str]) -
 
 
 # -- load -------------------------------------------------------------------------------------------------------------
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+def pick_generator(requested: str = "auto", *, install_timeout: float = 180.0) -> Generator:
+    """The run's load generator: wrk on PATH, else autocannon from npm into bench/node_modules, else Python."""
+    return choose_generator(requested, which=shutil.which, scratch=Path(SCRATCH.name),
+                            install_autocannon=lambda: _autocannon(install_timeout))
 
 
-def _wrk_ms(text: str, label: str) -> float:
-    match = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
-    return float(match.group(1)) * _UNITS[match.group(2)] if match else float("nan")
+def _autocannon(timeout: float) -> tuple[Path | None, str]:
+    installed = install_autocannon(BENCH, timeout=timeout)
+    return installed.binary, installed.reason
 
 
-def wrk_load(base: str, paths: Sequence[str], headers: dict[str, str], *, duration: float, connections: int,
-             method: str = "GET", bodies: Sequence[str] | None = None) -> Load:
-    lua = ["paths = {" + ",".join(json.dumps(p) for p in paths) + "}",
-           "bodies = {" + ",".join(json.dumps(b) for b in (bodies or [])) + "}",
-           "i = 0",
-           f'wrk.method = "{method}"',
-           'wrk.headers["Content-Type"] = "application/json"',
-           "request = function()",
-           "  i = i + 1",
-           "  local body = nil",
-           "  if #bodies > 0 then body = bodies[(i % #bodies) + 1] end",
-           "  return wrk.format(nil, paths[(i % #paths) + 1], nil, body)",
-           "end"]
-    script = Path(tempfile.mkstemp(suffix=".lua", dir=SCRATCH.name)[1])
-    script.write_text("\n".join(lua))
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency", "-s", str(script)]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, base], capture_output=True, text=True, timeout=duration + 60).stdout
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
-    socket_errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
-    return Load(float(rps.group(1)) if rps else 0.0, _wrk_ms(output, "50%"), _wrk_ms(output, "99%"),
-                (int(bad.group(1)) if bad else 0) + socket_errors, "wrk")
+def measured(generator: Generator, server: Server, paths: Sequence[str], headers: dict[str, str], **run) -> Load:
+    """One load run on ``server``, with the server's own CPU time over it (for the bottleneck judgement)."""
+    before = server.cpu_s()
+    load = generator.load(server.base, paths, headers, **run)
+    load.server_cpu_s = server.cpu_s() - before
+    return load
 
 
-def python_load(base: str, paths: Sequence[str], headers: dict[str, str], *, duration: float, connections: int,
-                method: str = "GET", bodies: Sequence[str] | None = None) -> Load:
-    """A bounded asyncio generator: `connections` workers, each one request at a time, for `duration` seconds."""
-
-    async def run() -> Load:
-        latencies: list[float] = []
-        errors = 0
-        counter = 0
-        limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-        async with httpx.AsyncClient(base_url=base, headers={**headers, "Content-Type": "application/json"},
-                                     limits=limits, timeout=10) as client:
-            stop = time.perf_counter() + duration
-
-            async def worker() -> None:
-                nonlocal errors, counter
-                while time.perf_counter() < stop:
-                    counter += 1
-                    path = paths[counter % len(paths)]
-                    body = bodies[counter % len(bodies)] if bodies else None
-                    began = time.perf_counter()
-                    try:
-                        response = await client.request(method, path, content=body)
-                        if response.status_code >= 400:
-                            errors += 1
-                    except httpx.HTTPError:
-                        errors += 1
-                    latencies.append((time.perf_counter() - began) * 1000)
-
-            started = time.perf_counter()
-            await asyncio.gather(*(worker() for _ in range(connections)))
-            elapsed = time.perf_counter() - started
-        latencies.sort()
-        p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else float("nan")
-        return Load(len(latencies) / elapsed, statistics.median(latencies) if latencies else float("nan"), p99,
-                    errors, "python")
-
-    return asyncio.run(run())
-
-
-LOAD = wrk_load if shutil.which("wrk") else python_load
-
-
-def alternating(targets: Sequence[tuple[str, list[str], dict[str, str]]], *, rounds: int, duration: float,
-                connections: int) -> list[Load]:
-    """Load each (base, paths, headers) in turn, ``rounds`` times over; per target, the run of median req/s."""
+def alternating(generator: Generator, targets: Sequence[tuple[Server, list[str], dict[str, str]]], *, rounds: int,
+                duration: float, connections: int) -> list[Load]:
+    """Load each (server, paths, headers) in turn, ``rounds`` times over; per target, the run of median req/s."""
     runs: list[list[Load]] = [[] for _ in targets]
     for _ in range(rounds):
-        for done, (base, paths, headers) in zip(runs, targets, strict=True):
-            done.append(LOAD(base, paths, headers, duration=duration, connections=connections))
+        for done, (server, paths, headers) in zip(runs, targets, strict=True):
+            done.append(measured(generator, server, paths, headers, duration=duration, connections=connections))
     return [sorted(done, key=lambda load: load.rps)[len(done) // 2] for done in runs]
 
 
@@ -252,10 +194,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="give up installing Prism from npm after this long (default: %(default)s)")
     parser.add_argument("--skip-conformance", action="store_true")
     parser.add_argument("--skip-100k", action="store_true")
+    parser.add_argument("--generator", choices=CHOICES, default="auto",
+                        help="load generator: wrk if on PATH, else autocannon from npm, else Python (auto)")
+    parser.add_argument("--autocannon-install-timeout", type=float, default=180.0, metavar="SECONDS")
+    parser.add_argument("--strict", action="store_true",
+                        help="exit 1 when the load generator, not the floor, limited the floor's rate")
     args = parser.parse_args(argv)
     run = {"duration": args.duration, "connections": args.connections}
     creds = credentials()
-    print(f"# load generator: {LOAD.__name__.replace('_load', '')}, {args.connections} connections, "
+    try:
+        generator = pick_generator(args.generator, install_timeout=args.autocannon_install_timeout)
+    except LookupError as error:
+        parser.error(str(error))
+    drive = generator.load
+    load_at_start = os.getloadavg()[0]
+    print(f"# load generator: {generator.name} ({generator.how}), {args.connections} connections, "
           f"{args.duration:.0f} s per scenario, {os.cpu_count()} cores; Garuda list and status: median of 3 rounds "
           "alternating with the floor")
     table = ["| scenario | req/s | p50 ms | p99 ms | errors | vs floor | vs prism |",
@@ -278,24 +231,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Mock and floor take turns, three rounds each, and each keeps its median: a shared machine drifts
             # by tens of percent within a minute, and the ratio must not depend on which ran during a slow spell.
             (mock_garuda, floor_garuda), (mock_status, floor_status) = (
-                alternating([(mock.base, [path], headers), (floor.base, [path], headers)], rounds=3, **run)
+                alternating(generator, [(mock, [path], headers), (floor, [path], headers)], rounds=3, **run)
                 for floor, path, headers in ((floors[0], garuda_path, creds["garuda"]),
                                              (floors[1], status_path, creds["flightsayer"])))
         finally:
             for floor in floors:
                 floor.stop()
-        mock_search = LOAD(mock.base, searches, creds["flightsayer"], **run)
+        mock_search = drive(mock.base, searches, creds["flightsayer"], **run)
         ids = [s["flight"]["id"] for s in httpx.get(f"{mock.base}/flights/v1/search", headers=creds["flightsayer"],
                                                        params={"limit": 100}).json()["results"]]
-        mock_put = LOAD(mock.base, [f"/subscriptions/{i}" for i in ids], creds["flightsayer"], method="PUT",
+        mock_put = drive(mock.base, [f"/subscriptions/{i}" for i in ids], creds["flightsayer"], method="PUT",
                         bodies=[json.dumps({"target": f"http://127.0.0.1:9/hook/{n}"}) for n in range(7)], **run)
     finally:
         mock.stop()
     # The same reads through the full connexion stack: what the fast path is worth, measured in the same run.
     slow = mock_server("--no-fast-path")
     try:
-        slow_garuda = LOAD(slow.base, [garuda_path], creds["garuda"], **run)
-        slow_status = LOAD(slow.base, [status_path], creds["flightsayer"], **run)
+        slow_garuda = drive(slow.base, [garuda_path], creds["garuda"], **run)
+        slow_status = drive(slow.base, [status_path], creds["flightsayer"], **run)
     finally:
         slow.stop()
 
@@ -313,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                     ("specs/flightsayer.yaml", status_path, creds["flightsayer"])):
             server = prism_server(prism, spec, path, headers)
             try:
-                load = LOAD(server.base, [path], headers, **run)
+                load = drive(server.base, [path], headers, **run)
             finally:
                 server.stop()
             if spec.endswith("garuda.yaml"):
@@ -334,7 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if size == 100_000:
                 notes.append(f"100k flights: first answer after {server.startup_s:.2f} s, RSS {server.rss_mb():.0f} MB")
-            load = LOAD(server.base, search_paths(server.base, creds["flightsayer"]), creds["flightsayer"], **run)
+            load = drive(server.base, search_paths(server.base, creds["flightsayer"]), creds["flightsayer"], **run)
             if size == 100_000:
                 notes.append(f"100k flights: RSS {server.rss_mb():.0f} MB after the search load (statuses cached)")
         finally:
@@ -351,8 +304,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(f"conformance default profile against the mock: {time.perf_counter() - started:.1f} s "
                      f"({outcome})")
 
+    verdict = judge([floor_garuda, floor_status], generator=generator.name, threads=generator.threads)
+    notes.append(f"load generator: {verdict.reason}")
+    notes.append(f"load average (1 min) at the start and the end: {load_at_start:.1f}, {os.getloadavg()[0]:.1f} "
+                 f"on {os.cpu_count()} cores")
     for name, (load, floor_load, prism_load) in results.items():
-        table.append(row(name, load, floor_load, prism_load))
+        if verdict.trusted:
+            table.append(row(name, load, floor_load, prism_load))
+        else:  # rates the generator held down: no ratio of them means anything
+            table.append(row(name, load))
     for name, floor_load in (("floor: Garuda list bytes", floor_garuda), ("floor: status bytes", floor_status)):
         table.append(row(name, floor_load))
     for name, prism_load in (("prism -v silent: Garuda list", prism_garuda),
@@ -364,6 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(f"- {note}" for note in notes))
     print()
 
+    if not verdict.trusted:
+        print(f"no ratios: the load generator ({generator.name}) limited the floor's rate, so any ratio would measure "
+              f"it, not the servers: {verdict.reason}. For a real one: {how_to_get_a_real_one(generator.name)}")
+        return 1 if args.strict else 0
     # The headline is the worse of the two read scenarios the targets name.
     pairs = [(mock_garuda, floor_garuda, prism_garuda), (mock_status, floor_status, prism_status)]
     worst = min(pairs, key=lambda p: p[0].rps / p[1].rps)

@@ -9,8 +9,8 @@ machine's drift touches both alike; the ratio printed is the median round's, wit
 Then, in process, what one write costs with SQLite's ``synchronous=NORMAL`` (what the mock uses) and ``FULL`` (an
 fsync per commit).
 
-Load comes from wrk when installed, else from bench/run.py's bounded Python generator. Every server binds 127.0.0.1
-on a free port and is stopped by its PID; every load run is bounded in time.
+Load comes from bench/run.py's generator (wrk when installed, else autocannon from npm, else Python; `--generator`
+forces one). Every server binds 127.0.0.1 on a free port and is stopped by its PID; every load run is bounded in time.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent))
 
-from run import LOAD, Load, mock_server  # noqa: E402
+from load_generators import CHOICES  # noqa: E402
+from run import Load, mock_server, pick_generator  # noqa: E402
 
 from mock_server.state import MockState  # noqa: E402
 from mock_server.state_file import keep_state_in  # noqa: E402
@@ -91,7 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=3.0, help="seconds of load per run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=5, help="runs per mock and scenario, alternating")
+    parser.add_argument("--generator", choices=CHOICES, default="auto")
     args = parser.parse_args(argv)
+    generator = pick_generator(args.generator)
     settings = config()
     with tempfile.TemporaryDirectory(prefix="bench-state-") as folder:
         memory = mock_server()
@@ -104,7 +107,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for round_number in range(args.rounds):
                     turns = list(zip(runs, (memory, kept), strict=True))
                     for done, server in turns if round_number % 2 == 0 else reversed(turns):  # who goes first swaps
-                        done.append(LOAD(server.base, load["paths"], load["headers"], method=load["method"],
+                        done.append(generator.load(server.base, load["paths"], load["headers"], method=load["method"],
                                          bodies=load["bodies"], duration=args.duration,
                                          connections=args.connections))
                 results[name] = runs
@@ -114,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             kept.stop()
         micro = {mode: per_write_us(Path(folder), mode) for mode in (None, "NORMAL", "FULL")}
 
-    print(f"# load generator: {LOAD.__name__.replace('_load', '')}, {args.connections} connections, "
+    print(f"# load generator: {generator.name}, {args.connections} connections, "
           f"{args.duration:.0f} s per run, {args.rounds} rounds alternating memory-only and --state-file; "
           "each mock's median run shown")
     print("| scenario | req/s | p50 ms | p99 ms | errors |")

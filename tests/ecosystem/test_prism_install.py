@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.prism_install import install_prism
+from bench.npm_install import install_prism
 
 needs_npm = pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed here")
 

@@ -1,4 +1,5 @@
-"""Prism from npm, installed once under ``bench/node_modules``, bounded in time, and saying why when it cannot be.
+"""The bench's tools from npm (Prism, autocannon), installed once under ``bench/node_modules``, bounded in time, and
+saying why when they cannot be.
 
 Behind a proxy (or its CA) that npm was not told about, npm retries every request for about 70 s and waits up to
 5 minutes for each answer: the benchmark looked hung, then said "node/npm not available". Here npm gets one retry and
@@ -20,6 +21,7 @@ from pathlib import Path
 from conformance.bundled_mock import stop_process
 
 PRISM_VERSION = "5.16.0"
+AUTOCANNON_VERSION = "9.0.0"
 INSTALL_SECONDS = 300.0
 # npm's defaults are 2 retries, 10-60 s apart, and 5 minutes per request; the user's npm_config_* settings win.
 NPM_BOUNDS = {"npm_config_fetch_retries": "1", "npm_config_fetch_retry_mintimeout": "2000",
@@ -29,20 +31,30 @@ PROXY_HINT = ("behind a proxy, set HTTPS_PROXY (or npm_config_https_proxy), and 
 
 
 @dataclass(frozen=True)
-class PrismInstall:
+class NpmInstall:
     binary: Path | None
     reason: str = ""  # why there is no binary
 
 
-def install_prism(prefix: Path, *, timeout: float = INSTALL_SECONDS, version: str = PRISM_VERSION) -> PrismInstall:
+def install_prism(prefix: Path, *, timeout: float = INSTALL_SECONDS, version: str = PRISM_VERSION) -> NpmInstall:
     """Prism under ``prefix``: found there, or installed with npm within ``timeout`` seconds."""
-    binary = prefix / "node_modules" / ".bin" / "prism"
+    return install_from_npm(prefix, f"@stoplight/prism-cli@{version}", "prism", timeout=timeout)
+
+
+def install_autocannon(prefix: Path, *, timeout: float = INSTALL_SECONDS,
+                       version: str = AUTOCANNON_VERSION) -> NpmInstall:
+    """autocannon (the load generator Fastify's benchmarks use) under ``prefix``, as Prism is."""
+    return install_from_npm(prefix, f"autocannon@{version}", "autocannon", timeout=timeout)
+
+
+def install_from_npm(prefix: Path, package: str, binary_name: str, *, timeout: float) -> NpmInstall:
+    """``package`` under ``prefix``: its ``binary_name`` found there, or installed with npm within ``timeout`` s."""
+    binary = prefix / "node_modules" / ".bin" / binary_name
     if binary.exists():
-        return PrismInstall(binary)
+        return NpmInstall(binary)
     npm = shutil.which("npm")
     if npm is None:
-        return PrismInstall(None, "npm is not installed (not found on PATH)")
-    package = f"@stoplight/prism-cli@{version}"
+        return NpmInstall(None, "npm is not installed (not found on PATH)")
     environment = {**NPM_BOUNDS, **_npm_settings(os.environ)}
     command = [npm, "install", "--prefix", str(prefix), "--no-audit", "--no-fund", "--no-progress", package]
     with tempfile.TemporaryFile(mode="w+") as output:  # a file, not a pipe: nobody reads while npm runs
@@ -53,15 +65,15 @@ def install_prism(prefix: Path, *, timeout: float = INSTALL_SECONDS, version: st
         except subprocess.TimeoutExpired:
             stop_process(process, group=True)  # npm's children go too
             output.seek(0)
-            return PrismInstall(None, f"npm install {package} did not finish within {timeout:g} s, stopped "
+            return NpmInstall(None, f"npm install {package} did not finish within {timeout:g} s, stopped "
                                       f"({PROXY_HINT}){_last_lines(output.read())}")
         output.seek(0)
         printed = output.read()
     if code != 0:
-        return PrismInstall(None, f"npm install {package} failed with exit code {code}{_last_lines(printed)}")
+        return NpmInstall(None, f"npm install {package} failed with exit code {code}{_last_lines(printed)}")
     if not binary.exists():
-        return PrismInstall(None, f"npm install {package} succeeded but {binary} is missing")
-    return PrismInstall(binary)
+        return NpmInstall(None, f"npm install {package} succeeded but {binary} is missing")
+    return NpmInstall(binary)
 
 
 def _npm_settings(environ: Mapping[str, str]) -> dict[str, str]:
