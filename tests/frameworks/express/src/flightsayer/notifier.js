@@ -44,10 +44,13 @@ function enqueue(subscription, body, final) {
   queues.set(subscription, next.catch(() => {}));
 }
 
+// The subscriptions of this flight. The cross_user_leak defect also hands it to every other user's subscriptions
+// (of other flights) whenever the flight has a subscriber.
 function recipients(flight) {
-  const subscribers = new Set(subscriptions.all().filter((s) => s.flight_id === flight.id).map((s) => s.user));
-  return subscriptions.all().filter((s) => s.flight_id === flight.id
-    || (mutant('cross_user_leak') && !subscribers.has(s.user)));
+  const own = subscriptions.all().filter((s) => s.flight_id === flight.id);
+  if (!mutant('cross_user_leak') || own.length === 0) return own;
+  const subscribers = new Set(own.map((s) => s.user));
+  return subscriptions.all().filter((s) => s.flight_id === flight.id || !subscribers.has(s.user));
 }
 
 function start() {
