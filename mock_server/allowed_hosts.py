@@ -28,12 +28,12 @@ _SHOWN = 100  # characters of a refused Host repeated in the answer
 
 
 def host_name(value: bytes) -> str:
-    """The name or address in a ``Host`` value, without its port and brackets, lower case."""
+    """The name or address in a ``Host`` value, without its port, brackets and final dot, lower case."""
     text = value.decode("latin-1").strip().lower()
     if text.startswith("["):
         return text[1:].partition("]")[0]
     name, _, port = text.rpartition(":")
-    return name if name and port.isdigit() else text
+    return (name if name and port.isdigit() else text).rstrip(".")
 
 
 def _is_address(name: str) -> bool:

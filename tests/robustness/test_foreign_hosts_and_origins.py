@@ -68,8 +68,8 @@ def test_a_foreign_host_changes_nothing(client: TestClient) -> None:
     assert client.get("/_mock/state").json() == before
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "app.localhost:8080", "[::1]:8080",
-                                  "127.1.2.3", "192.168.1.20:8080", "[fe80::1]"])
+@pytest.mark.parametrize("host", ["127.0.0.1:8080", "localhost:8080", "LOCALHOST", "localhost.:8080",
+                                  "app.localhost:8080", "[::1]:8080", "127.1.2.3", "192.168.1.20:8080", "[fe80::1]"])
 def test_loopback_names_and_ip_addresses_are_served(client: TestClient, host: str) -> None:
     assert client.get("/v2/flight_sessions", headers={**GARUDA, "Host": host}).status_code == 200
 
