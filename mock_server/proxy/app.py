@@ -135,7 +135,7 @@ class ProxyApp:
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
             try:
-                scope, cross_origin = self._front_door(scope)
+                scope, cors_kept = self._front_door(scope)
             except ApiError as refused:
                 payload = error_body(api_of_path(scope["path"]), refused.status, refused.message)
                 await _answer_json(send, refused.status, payload)
@@ -143,7 +143,7 @@ class ProxyApp:
             if scope["path"] == VIOLATIONS_PATH:
                 await self._violations_endpoint(scope, send)
             else:
-                await self._proxy(scope, receive, send, cross_origin)
+                await self._proxy(scope, receive, send, cors_kept)
 
     def _front_door(self, scope: Scope) -> tuple[Scope, bool]:
         """The request as it may go on, and whether the answer may keep the upstream's CORS headers; raise the
@@ -185,7 +185,7 @@ class ProxyApp:
             await _answer_json(send, 405, {"detail": f"Method {scope['method']} is not allowed here"},
                                [_VIOLATIONS_ALLOW])
 
-    async def _proxy(self, scope: Scope, receive: Receive, send: Send, cross_origin: bool) -> None:
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send, cors_kept: bool) -> None:
         body = await _read_body(receive)
         headers: RawHeaders = list(scope["headers"])
         query = scope.get("query_string", b"").decode("latin-1")
@@ -210,7 +210,7 @@ class ProxyApp:
             if self.monitor is not None and pending is not None:
                 self.monitor.abandon(pending)  # refused, unanswered or failed: nothing to judge; once judged, a no-op
         self._report(recorded, backend)
-        await self._relay(send, answer, found + backend, cross_origin)
+        await self._relay(send, answer, found + backend, cors_kept)
 
     def _judge_answer(self, request: RecordedRequest, response: RecordedResponse, pending: Pending | None,
                       ended: float) -> list[ContractViolation]:
@@ -226,8 +226,8 @@ class ProxyApp:
             log_violations(request.method, request.path, request.operation, violations)
 
     async def _relay(self, send: Send, answer: UpstreamAnswer, violations: list[ContractViolation],
-                     cross_origin: bool) -> None:
-        headers = [*(answer.headers if cross_origin else _without_cors(answer.headers)), *_violations_field(violations)]
+                     cors_kept: bool) -> None:
+        headers = [*(answer.headers if cors_kept else _without_cors(answer.headers)), *_violations_field(violations)]
         await _answer(send, answer.status, _exposed_to_scripts(headers) if violations else headers, answer.raw_body)
 
     async def _refuse(self, send: Send, request: RecordedRequest, violations: list[ContractViolation]) -> None:
