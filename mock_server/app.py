@@ -17,16 +17,17 @@ from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.options import SwaggerUIOptions
 from starlette.exceptions import HTTPException
-from starlette.middleware.cors import CORSMiddleware
 
 from api_contract import API_NAMES, load_spec, read_yaml
 from mock_server.allow import OptionsMiddleware
+from mock_server.allowed_hosts import AllowedHosts
 from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
 from mock_server.control import ControlState
 from mock_server.control.api import BASE_PATH, ControlHandlers, control_resolver, control_routes, control_spec
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.control.simulation_api import SimulationHandlers, simulation_resolver
+from mock_server.cors import ApiCorsMiddleware, CorsPolicy
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
 from mock_server.fast_path import FastPath
@@ -62,31 +63,34 @@ class MockApp:
 
     def __init__(self, connexion_app: AsyncApp, state: MockState, control: ControlState | None = None,
                  simulation: SimulationService | None = None, *, fast_path: bool = True,
-                 cors: dict[str, Any] | None = None) -> None:
+                 cors: dict[str, Any] | None = None, allowed_hosts: AllowedHosts | None = None) -> None:
         self.connexion_app = connexion_app
         self.state = state
         self.control = control or ControlState()
         self.simulation = simulation or SimulationService(state)
         api = FastPath(connexion_app, cors or cors_options(None)) if fast_path else connexion_app
         self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
-                                     docs_routes() + control_routes(), control=self.control)
+                                     docs_routes() + control_routes(), control=self.control,
+                                     allowed_hosts=allowed_hosts)
 
     async def __call__(self, scope, receive, send) -> None:
         await self._asgi(scope, receive, send)
 
 
 def cors_options(origins: list[str] | None) -> dict[str, Any]:
-    """Starlette ``CORSMiddleware`` settings: any origin unless ``origins`` lists them."""
-    return {"allow_origins": origins if origins is not None else ["*"], "allow_methods": ["*"],
-            "allow_headers": ["*"], "expose_headers": ["WWW-Authenticate"]}
+    """Starlette ``CORSMiddleware`` settings: local origins, and ``origins`` (``*``: any; :mod:`mock_server.cors`)."""
+    return CorsPolicy(origins or ()).middleware_options()
 
 
 def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, seed: int | None = None,
                cors_origins: list[str] | None = None, state: MockState | None = None,
                journal_size: int = DEFAULT_SIZE, clock_speed: float = 0.0, webhook_allow: list[str] | None = None,
-               webhook_grace_seconds: float = 60.0, fast_path: bool = True) -> MockApp:
+               webhook_grace_seconds: float = 60.0, fast_path: bool = True,
+               allowed_hosts: AllowedHosts | None = None) -> MockApp:
     """The mock. ``fast_path=False`` sends every request through connexion (:mod:`mock_server.fast_path` says what
-    the fast path answers itself)."""
+    the fast path answers itself). ``allowed_hosts`` None answers any ``Host``: in process (a test client names
+    ``testserver``, a proxy's transport its upstream) nothing can rebind a name to it; the command line passes
+    :meth:`AllowedHosts.default`."""
     state = state or MockState.load(fixtures_dir, flights=flights, seed=seed)
     control = ControlState.with_journal_size(journal_size)
     simulation = SimulationService(state, clock_speed=clock_speed, webhook_allow=webhook_allow,
@@ -129,5 +133,5 @@ def create_app(fixtures_dir: Path | None = None, *, flights: int | None = None, 
     for error in (ProblemException, HTTPException, Exception):
         app.add_error_handler(error, handle_error)
     cors = cors_options(cors_origins)
-    app.add_middleware(CORSMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **cors)
-    return MockApp(app, state, control, simulation, fast_path=fast_path, cors=cors)
+    app.add_middleware(ApiCorsMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **cors)
+    return MockApp(app, state, control, simulation, fast_path=fast_path, cors=cors, allowed_hosts=allowed_hosts)

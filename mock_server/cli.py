@@ -13,11 +13,13 @@ from pathlib import Path
 import uvicorn
 import yaml
 
+from mock_server.allowed_hosts import AllowedHosts
 from mock_server.app import MockApp, create_app
 from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
-from mock_server.http_protocol import ApiErrorHttpProtocol
+from mock_server.front_door_options import add_front_door_options, connection_limits, positive_int
+from mock_server.http_protocol import server_config
 from mock_server.limits import DEFAULT_MAX_BODY_BYTES
 from mock_server.state import MockState
 from mock_server.state_file import (
@@ -42,13 +44,6 @@ STATE_FILE_EXIT_CODES: dict[type[StateFileError], int] = {
 }
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mock-server",
@@ -64,9 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--flights", type=int, default=None, help="generate this many flights instead of the "
                         "fixtures' schedule count")
     parser.add_argument("--seed", type=int, default=None, help="flight generator seed (same seed, same flights)")
-    parser.add_argument("--cors-origin", action="append", dest="cors_origins", default=None,
-                        help="allowed CORS origin, repeatable (default: any)")
-    parser.add_argument("--journal-size", type=_positive, default=DEFAULT_SIZE,
+    add_front_door_options(parser)
+    parser.add_argument("--journal-size", type=positive_int, default=DEFAULT_SIZE,
                         help="requests kept by GET /_mock/requests (default: %(default)s)")
     parser.add_argument("--clock-speed", type=float, default=0.0,
                         help="simulated seconds per real second: 0 manual (default; POST /_mock/clock moves it), "
@@ -78,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="which push-notification targets may be called, first match wins, comma-separated, "
                              "repeatable: a CIDR or IP, a host, .domain; ! denies, * matches all (default: "
                              "everything but link-local and cloud-metadata addresses)")
-    parser.add_argument("--max-body-bytes", type=_positive, default=DEFAULT_MAX_BODY_BYTES,
+    parser.add_argument("--max-body-bytes", type=positive_int, default=DEFAULT_MAX_BODY_BYTES,
                         help="larger request bodies are refused with 413 before they are read (default: %(default)s)")
     control = parser.add_mutually_exclusive_group()
     control.add_argument("--no-control", action="store_true",
@@ -138,7 +132,8 @@ def _build(args: argparse.Namespace) -> tuple[MockApp, StateFile | None] | int:
             return STATE_FILE_EXIT_CODES[type(exc)]
     app = create_app(state=state, cors_origins=args.cors_origins, journal_size=args.journal_size,
                      clock_speed=args.clock_speed, webhook_allow=args.webhook_allow,
-                     webhook_grace_seconds=args.webhook_grace_seconds, fast_path=not args.no_fast_path)
+                     webhook_grace_seconds=args.webhook_grace_seconds, fast_path=not args.no_fast_path,
+                     allowed_hosts=AllowedHosts.default(args.host, args.allowed_hosts))
     try:
         app.control.access = ControlAccess(enabled=not args.no_control, token=args.control_token)
     except ValueError as exc:
@@ -173,9 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         gc.enable()
     app, state_file = built
-    # The protocol answers requests that break HTTP itself in the API's error format, not uvicorn's plain text.
-    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False,
-                            http=ApiErrorHttpProtocol)
+    # The protocol answers requests that break HTTP itself in the API's error format, not uvicorn's plain text, and
+    # sheds idle and slow connections (mock_server.connections).
+    config = server_config(app, args.host, args.port, args.log_level, connection_limits(args))
     server = uvicorn.Server(config) if state_file is None else ClosingServer(config, state_file)
     server.run()
     return 0

@@ -30,13 +30,13 @@ from connexion.json_schema import resolve_refs
 from connexion.jsonifier import Jsonifier
 from connexion.uri_parsing import OpenAPIURIParser
 from starlette.datastructures import URL, QueryParams
-from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api_contract import API_NAMES, load_spec
 from api_contract.examples import operations
 from api_contract.routing import OPERATION_API, ROUTES
 from mock_server.auth import AUTHENTICATORS, Principal
+from mock_server.cors import ApiCorsMiddleware
 from mock_server.errors import ApiError, FieldProblem
 from mock_server.flightsayer import handlers as flightsayer
 from mock_server.flightsayer.pages import page_json
@@ -289,7 +289,7 @@ class FastPath:
     def __init__(self, app: ASGIApp, cors: dict[str, Any]) -> None:
         self.app = app
         self._operations = _compile()
-        self._cors = CORSMiddleware(_send_answer, **cors)
+        self._cors = ApiCorsMiddleware(_send_answer, **cors)
 
     def route(self, path: str) -> tuple[Operation, tuple[str, ...]] | None:
         """The compiled GET operation at ``path`` (routed by the contract layer) and its path parameters."""

@@ -4,8 +4,10 @@ It also hands every request the mock's state, and accepts both trailing-slash fo
 (:func:`api_contract.routing.canonical_path` says why). Rather than redirect (a redirect would answer before
 authentication), each request is rewritten to the form the spec declares.
 
-Before any of that it enforces the front-door limits (:mod:`mock_server.limits`, and who may use the control API),
-so an oversized or unauthorised request is refused before anything reads or buffers it.
+Before any of that it enforces the front door: the ``Host`` a request may name (:mod:`mock_server.allowed_hosts`),
+the size limits (:mod:`mock_server.limits`), who may use the control API (:mod:`mock_server.control.access`) and
+that no other origin's page may (:mod:`mock_server.control.browsers`), so a foreign, oversized or unauthorised
+request is refused before anything reads or buffers it.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_contract.routing import api_of_path, canonical_path
 from mock_server.allow import send_allow
+from mock_server.allowed_hosts import AllowedHosts
 from mock_server.control import ControlState
 from mock_server.control.access import is_control_path
+from mock_server.control.browsers import check_browser_rules, without_origin
 from mock_server.errors import ApiError, error_body
 from mock_server.limits import BodyTooLarge, check_request_head, limited_receive
 from mock_server.state import MockState
@@ -27,8 +31,9 @@ from mock_server.traffic import SERVER_SEND
 
 class FrontMiddleware:
     def __init__(self, app: ASGIApp, state: MockState, routes: list[BaseRoute],
-                 control: ControlState | None = None) -> None:
+                 control: ControlState | None = None, allowed_hosts: AllowedHosts | None = None) -> None:
         self.state = state
+        self.allowed_hosts = allowed_hosts  # None: any Host (in-process use); the command line passes its own
         self.control = control
         self.app = app
         self.router = Router(routes, redirect_slashes=False, default=app)
@@ -58,9 +63,13 @@ class FrontMiddleware:
             scope = {**scope, "path": path, "raw_path": path.encode()}
         control = self.control or ControlState()
         try:
+            if self.allowed_hosts is not None:
+                self.allowed_hosts.check(scope)
             check_request_head(scope, control.max_body_bytes)
             if is_control_path(path):
                 control.access.check(scope)
+                check_browser_rules(scope)
+                scope = without_origin(scope)
         except ApiError as refused:
             await send_error(scope, send, refused)
             return

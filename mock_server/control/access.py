@@ -23,12 +23,6 @@ def is_control_path(path: str) -> bool:
     return path == CONTROL_BASE_PATH or path.startswith(CONTROL_BASE_PATH + "/")
 
 
-def _is_preflight(scope: Scope) -> bool:
-    # A browser's CORS preflight never carries credentials; refusing it would lock browsers out even with the token.
-    return scope.get("method") == "OPTIONS" and any(k.lower() == b"access-control-request-method"
-                                                    for k, _ in scope.get("headers", []))
-
-
 @dataclass(frozen=True)
 class ControlAccess:
     enabled: bool = True
@@ -43,7 +37,7 @@ class ControlAccess:
         token. The token is compared in constant time, so timing does not reveal how much of a guess was right."""
         if not self.enabled:
             raise ApiError(404, NO_SUCH_ENDPOINT)
-        if self.token is None or _is_preflight(scope):
+        if self.token is None:
             return
         given = [v for k, v in scope.get("headers", []) if k.lower() == b"authorization"]
         scheme, _, credential = (given[0] if len(given) == 1 else b"").partition(b" ")

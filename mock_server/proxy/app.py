@@ -8,6 +8,12 @@ travel back in ``X-Contract-Violations``, are logged, and are kept in a bounded 
 at ``GET /_mock/violations`` on the proxy itself. With ``strict`` a request that breaks the contract is answered 400
 in its API's own error format and never reaches the backend. Paths outside both APIs pass through unchecked (so the
 mock's own ``/_mock/...`` controls still work through the proxy).
+
+Its front door is the mock's: a foreign ``Host`` is refused (:mod:`mock_server.allowed_hosts`), every ``/_mock`` path
+follows the control API's browser rules (:mod:`mock_server.control.browsers`), and a page on an origin the proxy's
+:class:`~mock_server.cors.CorsPolicy` does not allow has its preflight refused and every ``Access-Control-*`` header
+of the upstream's answer removed, however permissive the upstream is. For an allowed origin the upstream's CORS
+answer is relayed as it was sent.
 """
 
 from __future__ import annotations
@@ -20,10 +26,14 @@ import anyio.to_thread
 import httpx
 from starlette.types import Receive, Scope, Send
 
-from api_contract.routing import Api
+from api_contract.routing import Api, api_of_path
 from conformance.contract_validation import ContractValidator, ContractViolation, RecordedRequest, RecordedResponse
 from conformance.live import Pending, TrafficMonitor
-from mock_server.errors import error_body
+from mock_server.allowed_hosts import AllowedHosts
+from mock_server.control.access import is_control_path
+from mock_server.control.browsers import check_browser_rules, without_origin
+from mock_server.cors import PRIVATE_NETWORK_REQUEST, CorsPolicy, preflight_refused
+from mock_server.errors import ApiError, error_body
 from mock_server.proxy.forwarding import (
     DEFAULT_TIMEOUTS,
     RawHeaders,
@@ -96,14 +106,25 @@ async def _answer_json(send: Send, status: int, payload: Any, extra: RawHeaders 
     await _answer(send, status, headers, body)
 
 
+def _without_cors(headers: RawHeaders) -> RawHeaders:
+    return [(name, value) for name, value in headers if not name.lower().startswith(b"access-control-")]
+
+
+def _header(scope: Scope, name: bytes) -> bytes | None:
+    return next((value for key, value in scope["headers"] if key == name), None)
+
+
 class ProxyApp:
     """Forward to ``upstream``, validating both directions; see the module docstring."""
 
     def __init__(self, upstream: str, *, strict: bool = False, timeouts: Timeouts = DEFAULT_TIMEOUTS,
                  journal_size: int = DEFAULT_SIZE, transport: httpx.AsyncBaseTransport | None = None,
                  validator: ContractValidator | None = None, monitor: TrafficMonitor | None = None,
-                 live_checks: bool = True) -> None:
+                 live_checks: bool = True, allowed_hosts: AllowedHosts | None = None,
+                 cors: CorsPolicy | None = None) -> None:
         self.upstream = Upstream(upstream, timeouts, transport)
+        self.allowed_hosts = allowed_hosts  # None: any Host (in process); the command line passes its default
+        self.cors = cors or CorsPolicy()
         self.strict = strict
         self.journal = ViolationJournal(journal_size)
         self.validator = validator or ContractValidator()
@@ -113,10 +134,34 @@ class ProxyApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "http":
+            try:
+                scope, cors_kept = self._front_door(scope)
+            except ApiError as refused:
+                payload = error_body(api_of_path(scope["path"]), refused.status, refused.message)
+                await _answer_json(send, refused.status, payload)
+                return
             if scope["path"] == VIOLATIONS_PATH:
                 await self._violations_endpoint(scope, send)
             else:
-                await self._proxy(scope, receive, send)
+                await self._proxy(scope, receive, send, cors_kept)
+
+    def _front_door(self, scope: Scope) -> tuple[Scope, bool]:
+        """The request as it may go on, and whether the answer may keep the upstream's CORS headers; raise the
+        refusal of a foreign Host, of a control request from another origin, or of a preflight not allowed."""
+        if self.allowed_hosts is not None:
+            self.allowed_hosts.check(scope)
+        if is_control_path(scope["path"]):
+            check_browser_rules(scope)
+            return without_origin(scope), False
+        origin = _header(scope, b"origin")
+        if origin is None:
+            return scope, True
+        text = origin.decode("latin-1")
+        allowed = self.cors.allows(text)
+        preflight = scope["method"] == "OPTIONS" and _header(scope, b"access-control-request-method") is not None
+        if preflight and (not allowed or _header(scope, PRIVATE_NETWORK_REQUEST) is not None):
+            raise preflight_refused(text, allowed)
+        return scope, allowed
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -140,7 +185,7 @@ class ProxyApp:
             await _answer_json(send, 405, {"detail": f"Method {scope['method']} is not allowed here"},
                                [_VIOLATIONS_ALLOW])
 
-    async def _proxy(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _proxy(self, scope: Scope, receive: Receive, send: Send, cors_kept: bool) -> None:
         body = await _read_body(receive)
         headers: RawHeaders = list(scope["headers"])
         query = scope.get("query_string", b"").decode("latin-1")
@@ -165,7 +210,7 @@ class ProxyApp:
             if self.monitor is not None and pending is not None:
                 self.monitor.abandon(pending)  # refused, unanswered or failed: nothing to judge; once judged, a no-op
         self._report(recorded, backend)
-        await self._relay(send, answer, found + backend)
+        await self._relay(send, answer, found + backend, cors_kept)
 
     def _judge_answer(self, request: RecordedRequest, response: RecordedResponse, pending: Pending | None,
                       ended: float) -> list[ContractViolation]:
@@ -180,8 +225,9 @@ class ProxyApp:
             self.journal.record(request.method, request.path, request.operation, violations)
             log_violations(request.method, request.path, request.operation, violations)
 
-    async def _relay(self, send: Send, answer: UpstreamAnswer, violations: list[ContractViolation]) -> None:
-        headers = [*answer.headers, *_violations_field(violations)]
+    async def _relay(self, send: Send, answer: UpstreamAnswer, violations: list[ContractViolation],
+                     cors_kept: bool) -> None:
+        headers = [*(answer.headers if cors_kept else _without_cors(answer.headers)), *_violations_field(violations)]
         await _answer(send, answer.status, _exposed_to_scripts(headers) if violations else headers, answer.raw_body)
 
     async def _refuse(self, send: Send, request: RecordedRequest, violations: list[ContractViolation]) -> None:

@@ -10,6 +10,10 @@ from urllib.parse import urlsplit
 import uvicorn
 
 from conformance.live import MemoryLimits, TrafficMonitor
+from mock_server.allowed_hosts import AllowedHosts
+from mock_server.cors import CorsPolicy
+from mock_server.front_door_options import add_front_door_options, connection_limits
+from mock_server.http_protocol import server_config
 from mock_server.proxy.app import VIOLATIONS_PATH, ProxyApp
 from mock_server.proxy.forwarding import DEFAULT_TIMEOUTS, Timeouts
 from mock_server.proxy.journal import DEFAULT_SIZE
@@ -49,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "caller's earlier calls")
     parser.add_argument("--journal-size", type=int, default=DEFAULT_SIZE,
                         help=f"violations kept by GET {VIOLATIONS_PATH} (default: %(default)s)")
+    add_front_door_options(parser)
     parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
     return parser
 
@@ -61,13 +66,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                    timeouts=Timeouts(connect=args.connect_timeout, read=args.read_timeout),
                    live_checks=not args.no_live_checks,
                    monitor=TrafficMonitor(exclusive_tenants=args.exclusive_tenants,
-                                          limits=MemoryLimits(per_caller=max(1, args.memory_records))))
+                                          limits=MemoryLimits(per_caller=max(1, args.memory_records))),
+                   allowed_hosts=AllowedHosts.default(args.host, args.allowed_hosts),
+                   cors=CorsPolicy(args.cors_origins or ()))
     host = f"[{args.host}]" if ":" in args.host else args.host
     base = f"http://{host}:{args.port}"
     print(f"Validating proxy at {base} -> {args.upstream}{' (strict)' if args.strict else ''}\n"
           f"  violations: response header X-Contract-Violations, GET {base}{VIOLATIONS_PATH}, and this log",
           flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, access_log=False)
+    uvicorn.Server(server_config(app, args.host, args.port, args.log_level, connection_limits(args))).run()
     return 0
 
 

@@ -60,3 +60,13 @@ def test_proxy_is_a_subcommand_of_the_same_cli() -> None:
     output = subprocess.run([sys.executable, "-m", "mock_server", "proxy", "--help"], capture_output=True, text=True,
                             check=True).stdout
     assert "--upstream" in output and "--strict" in output
+
+
+def test_the_command_line_mock_refuses_a_foreign_host_unless_allowed() -> None:
+    garuda = {"Authorization": "Bearer garuda-demo-token-acme", "X-API-Key": "garuda-demo-key-acme"}
+    with running_mock() as (base, _):
+        refused = httpx.get(f"{base}/_mock/state", headers={"Host": "evil.example"})
+        assert refused.status_code == 421 and "--allowed-host evil.example" in refused.json()["detail"]
+        assert httpx.get(f"{base}/v2/flight_sessions", headers={**garuda, "Host": "localhost"}).status_code == 200
+    with running_mock(["--allowed-host", ".example"]) as (base, _):
+        assert httpx.get(f"{base}/v2/flight_sessions", headers={**garuda, "Host": "evil.example"}).status_code == 200

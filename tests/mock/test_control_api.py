@@ -30,7 +30,7 @@ def test_reset_restores_fixture_sessions(mock: TestClient) -> None:
     mock.delete(f"/v2/flight_sessions/{before[0]['flight_session_id']}", headers=GARUDA)
     mock.put(f"/subscriptions/{a_flight_id(mock)}", headers=ALICE, json={"target": "https://example.com/hook"})
 
-    response = mock.post("/_mock/reset")
+    response = mock.post("/_mock/reset", json={})
 
     assert response.status_code == 200
     assert response.json()["subscriptions"] == 0
@@ -53,7 +53,7 @@ def test_reset_keeps_injection_rules_and_journal(mock: TestClient) -> None:
     mock.post("/_mock/faults", json={"operation": "getFlightSession", "status": 503})
     mock.get("/v2/flight_sessions", headers=GARUDA)
 
-    mock.post("/_mock/reset")
+    mock.post("/_mock/reset", json={})
 
     assert mock.get("/_mock/latency").json()["rules"] != []
     assert len(mock.get("/_mock/faults").json()["faults"]) == 1
@@ -65,7 +65,7 @@ def test_state_export_then_import_round_trips_exactly(mock: TestClient) -> None:
     mock.put(f"/subscriptions/{a_flight_id(mock)}", headers=ALICE, json={"target": "https://example.com/hook"})
     saved = mock.get("/_mock/state").json()
 
-    mock.post("/_mock/reset")
+    mock.post("/_mock/reset", json={})
     assert mock.get("/_mock/state").json() != saved
     response = mock.put("/_mock/state", json=saved)
 

@@ -1,6 +1,7 @@
 """OPTIONS and Allow agree on every path of both APIs and the control API: a plain OPTIONS is answered (204, with the
 path's methods in Allow), every method Allow lists is served (never a 405), and a 405 lists the same methods. CORS
-preflights are still answered by the CORS middleware, with the fast path on or off."""
+preflights to the two APIs are still answered by the CORS middleware, with the fast path on or off; the control API
+answers none."""
 
 from __future__ import annotations
 
@@ -95,14 +96,21 @@ def test_options_from_a_browser_without_a_preflight_carries_cors_headers(client:
     assert response.headers["access-control-allow-origin"] in {"*", BROWSER["Origin"]}
 
 
-@pytest.mark.parametrize("path", ["/v2/flight_sessions/0b28db84d57ea15b5c26e5c3ffce67fc", "/subscriptions/",
-                                  "/_mock/state"])
+@pytest.mark.parametrize("path", ["/v2/flight_sessions/0b28db84d57ea15b5c26e5c3ffce67fc", "/subscriptions/"])
 def test_a_cors_preflight_is_still_the_cors_middlewares_answer(client: TestClient, path: str) -> None:
     response = client.options(path, headers={**BROWSER, "Access-Control-Request-Method": "PATCH",
                                              "Access-Control-Request-Headers": "authorization"})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] in {"*", BROWSER["Origin"]}
     assert "PATCH" in response.headers["access-control-allow-methods"]
+
+
+def test_a_cors_preflight_to_the_control_api_is_refused_even_from_a_local_origin(client: TestClient) -> None:
+    response = client.options("/_mock/state", headers={**BROWSER, "Access-Control-Request-Method": "PUT",
+                                                       "Access-Control-Request-Headers": "content-type"})
+    assert response.status_code == 403
+    assert set(response.json()) == {"detail"}
+    assert not [name for name in response.headers if name.startswith("access-control-")]
 
 
 def test_options_on_an_unknown_path_is_a_404_in_the_apis_format(client: TestClient) -> None:
@@ -117,7 +125,7 @@ def test_the_proxys_violation_journal_agrees_too(options_app: MockApp) -> None:
 
     with proxy_in_front_of(options_app, ContractValidator()) as proxy:
         answered = proxy.options("/_mock/violations")
-        refused = proxy.post("/_mock/violations")
+        refused = proxy.post("/_mock/violations", json={})
     assert answered.status_code == 204
     assert refused.status_code == 405
     assert answered.headers["allow"] == refused.headers["allow"] == "DELETE, GET, HEAD, OPTIONS"

@@ -40,7 +40,7 @@ def live() -> Iterator[httpx.Client]:
 
 @pytest.fixture
 def fresh(live: httpx.Client) -> httpx.Client:
-    assert live.post("/_mock/reset").status_code == 200
+    assert live.post("/_mock/reset", json={}).status_code == 200
     return live
 
 
@@ -112,7 +112,8 @@ def test_subscription_puts_of_two_users_make_one_subscription_each(fresh: httpx.
 
 def test_resets_and_imports_racing_traffic_never_answer_5xx(fresh: httpx.Client) -> None:
     snapshot = fresh.get("/_mock/state").json()
-    calls = [(lambda: fresh.post("/_mock/reset"))] * 5 + [(lambda: fresh.put("/_mock/state", json=snapshot))] * 5
+    calls = [(lambda: fresh.post("/_mock/reset", json={}))] * 5
+    calls += [(lambda: fresh.put("/_mock/state", json=snapshot))] * 5
     calls += [(lambda i=i: fresh.post(SESSIONS, headers=GARUDA, json=new_session(start_date_time=i)))
               for i in range(30)]
     calls += [(lambda: fresh.get("/flights/v1/search", headers=ALICE))] * 30

@@ -43,17 +43,19 @@ def test_control_calls_without_the_token_are_401_and_do_nothing(guarded: TestCli
 
 def test_the_token_opens_the_control_api(guarded: TestClient) -> None:
     assert guarded.get("/_mock/health", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
-    assert guarded.post("/_mock/reset", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200
+    assert guarded.post("/_mock/reset", headers={"Authorization": f"bearer {TOKEN}"}).status_code == 200  # not simple
 
 
 def test_the_apis_need_no_control_token(guarded: TestClient) -> None:
     assert guarded.get("/v2/flight_sessions", headers=GARUDA).status_code == 200
 
 
-def test_a_cors_preflight_to_the_control_api_passes_without_the_token(guarded: TestClient) -> None:
-    response = guarded.options("/_mock/state", headers={"Origin": "http://localhost:3000",
-                                                        "Access-Control-Request-Method": "PUT"})
-    assert response.status_code == 200
+def test_a_cors_preflight_to_the_control_api_is_refused_with_or_without_the_token(guarded: TestClient) -> None:
+    preflight = {"Origin": "http://localhost:3000", "Access-Control-Request-Method": "PUT"}
+    for headers in (preflight, {**preflight, "Authorization": f"Bearer {TOKEN}"}):
+        response = guarded.options("/_mock/state", headers=headers)
+        assert response.status_code in {401, 403}
+        assert "access-control-allow-origin" not in response.headers
 
 
 def test_an_empty_control_token_is_refused() -> None:

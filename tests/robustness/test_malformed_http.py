@@ -38,15 +38,15 @@ def exchange(url: str, request: bytes) -> httpx.Response:
 
 
 def head(method: str, path: str, credentials: dict[str, str]) -> bytes:
-    lines = [f"{method} {path} HTTP/1.1", "Host: mock", "Content-Type: application/json", "Transfer-Encoding: chunked",
-             *(f"{name}: {value}" for name, value in credentials.items())]
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Content-Type: application/json",
+             "Transfer-Encoding: chunked", *(f"{name}: {value}" for name, value in credentials.items())]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
 
 @pytest.mark.parametrize(("request_bytes", "family"), [
     (head("POST", "/v2/flight_sessions", GARUDA) + b"zz\r\n{}\r\n0\r\n\r\n", "garuda"),  # chunk size not hex
     (head("PUT", f"/subscriptions/{FLIGHT}", ALICE) + b"2\r\n{}}}\r\n0\r\n\r\n", "flightsayer"),  # overlong chunk
-    (b"GET /v2/flight_sessions\x01 HTTP/1.1\r\nHost: mock\r\n\r\n", "control"),  # no path to tell the API by
+    (b"GET /v2/flight_sessions\x01 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", "control"),  # no path to tell the API by
 ], ids=["garuda-bad-chunk-size", "flightsayer-overlong-chunk", "broken-request-line"])
 def test_a_request_the_server_cannot_parse_is_a_400_in_the_api_format(mock_url: str, request_bytes: bytes,
                                                                         family: Family) -> None:

@@ -40,7 +40,7 @@ def raw_exchange(limited_url: str, head: str, body: bytes = b"", *, timeout: flo
 
 
 def garuda_head(extra: str) -> str:
-    return ("POST /v2/flight_sessions HTTP/1.1\r\nHost: mock\r\nContent-Type: application/json\r\n"
+    return ("POST /v2/flight_sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             f"Authorization: {GARUDA['Authorization']}\r\nX-API-Key: {GARUDA['X-API-Key']}\r\n{extra}\r\n")
 
 

@@ -95,7 +95,7 @@ def test_a_reset_and_an_import_replace_the_whole_file(kept: Kept) -> None:
     client.post(SESSIONS, headers=GARUDA, json=new_session())
     client.post("/_mock/clock", json={"advance": "PT3H"})
     snapshot = client.get("/_mock/state").json()
-    assert client.post("/_mock/reset").status_code == 200
+    assert client.post("/_mock/reset", json={}).status_code == 200
     assert client.get("/_mock/state").json() == fixtures
     assert client.put("/_mock/state", json=snapshot).status_code == 200
     assert kept.file_after_close() == snapshot
