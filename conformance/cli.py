@@ -12,26 +12,19 @@ import importlib.metadata
 import random
 import sys
 from collections.abc import Sequence
-from enum import IntEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from conformance.options import COMMAND, GROUPS, OPTIONS, options_in, pytest_args
+from conformance.verdict.exit_codes import DECIDED, FROM_PYTEST, MEANING, Exit
+
+__all__ = ["Exit", "build_parser", "main"]
 
 SUITE = Path(__file__).parent / "suite"
 DEFAULT_PROFILE = "ci"  # conformance.profiles.CI; not imported, so pytest can still rewrite hypothesis
 DISTRIBUTION = "flight-api-contract"
-
-
-class Exit(IntEnum):
-    PASSED = 0  # every selected check ran and passed (some may be skipped, saying why)
-    FAILED = 1  # a check failed, or could not talk to the backend
-    USAGE = 2  # an unknown option or a bad value
-    CONFIG = 3  # the --conformance-config file is missing, unreadable or not the expected YAML
-    NOTHING_RAN = 4  # no check was selected (-k, --api, --read-only matched none)
-    ABORTED = 5  # interrupted, or an internal error
 
 
 EPILOG = f"""\
@@ -39,22 +32,24 @@ Any other option, and everything after --, goes to pytest: -k EXPR, -x, -rs, --j
 Without --base-url the suite starts the bundled mock for the run.
 
 exit codes:
-  {Exit.PASSED:d}  every selected check passed (a check whose config key is missing is skipped: -rs lists them)
-  {Exit.FAILED:d}  a check failed, or could not reach the backend
-  {Exit.USAGE:d}  usage error: unknown option or bad value
-  {Exit.CONFIG:d}  the --conformance-config file is missing, unreadable or not the expected YAML
-  {Exit.NOTHING_RAN:d}  no check matched the selection (-k, --api, --read-only)
-  {Exit.ABORTED:d}  interrupted, or an internal error
+{chr(10).join(f"  {code:d}  {MEANING[code]}" for code in Exit)}
 
 examples:
   {COMMAND} --base-url https://staging.example.com --conformance-config creds.yaml --junitxml report.xml
   {COMMAND} --base-url https://api.example.com --conformance-config creds.yaml --read-only
   {COMMAND} --api flightsayer -k search
+  {COMMAND} --base-url URL --conformance-config creds.yaml --report-json first.json      # adopt: record today's
+  {COMMAND} --base-url URL --conformance-config creds.yaml --baseline first.json         # then fail only new ones
 """
 
-_FROM_PYTEST = {pytest.ExitCode.OK: Exit.PASSED, pytest.ExitCode.TESTS_FAILED: Exit.FAILED,
-                pytest.ExitCode.USAGE_ERROR: Exit.USAGE, pytest.ExitCode.NO_TESTS_COLLECTED: Exit.NOTHING_RAN,
-                pytest.ExitCode.INTERRUPTED: Exit.ABORTED, pytest.ExitCode.INTERNAL_ERROR: Exit.ABORTED}
+
+class _Decided:
+    """Reads back the exit code the suite decided (pytest's own statuses overlap the suite's)."""
+
+    code: Exit | None = None
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.code = config.stash.get(DECIDED, None)
 
 
 def _version() -> str:
@@ -127,4 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     plugin = [] if _plugin_installed() else ["-p", "conformance.plugin"]
     args = [*plugin, "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", "-o", "addopts=",
             "-o", f"testpaths={SUITE}", "--rootdir", str(SUITE), *pytest_args(given), *seed, *rest, str(SUITE)]
-    return _FROM_PYTEST.get(pytest.main(args), Exit.ABORTED)  # type: ignore[call-overload]
+    decided = _Decided()
+    status = pytest.main(args, plugins=[decided])
+    if decided.code is not None:
+        return decided.code
+    return FROM_PYTEST.get(status, Exit.ABORTED)  # type: ignore[call-overload]
