@@ -13,6 +13,7 @@ import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -93,6 +94,21 @@ def _config_error(path: Path) -> str | None:
     return None
 
 
+def _preflight(base_url: str, config_path: Path | None, given: dict[str, Any]) -> Exit | None:
+    from conformance.config import ConformanceConfig
+    from conformance.verdict.preflight import closing_line, exit_code, run_preflight
+
+    config = ConformanceConfig.from_file(config_path) if config_path is not None else ConformanceConfig({})
+    problems = run_preflight(base_url, config, apis=given["api"], read_only=bool(given["read-only"]),
+                             trigger_cmd=given["webhook-trigger-cmd"])
+    for problem in problems:
+        print(f"{COMMAND}: {problem.line}", file=sys.stderr)
+    if not problems:
+        return None
+    print(f"{COMMAND}: {closing_line(problems)}", file=sys.stderr)
+    return exit_code(problems)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbatim = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -113,6 +129,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if problem is not None:
             print(f"{COMMAND}: error: --conformance-config {config}: {problem}", file=sys.stderr)
             return Exit.CONFIG
+
+    if base_url is not None and not given["no-preflight"]:
+        # Before pytest starts (its plugins take seconds to load): a run that cannot judge the backend stops at once.
+        code = _preflight(base_url, config, given)
+        if code is not None:
+            return code
+        given["no-preflight"] = True  # done: the plugin need not do it again
 
     rest = [*passed_on, *verbatim]
     if given["hypothesis-profile"] is None and not _given(rest, "--hypothesis-profile"):

@@ -21,7 +21,7 @@ from conformance.reporting.model import credentials
 from conformance.run import ReceiverPlace, SuiteRun
 from conformance.verdict.adoption import Waiver, read_baseline, read_waivers
 from conformance.verdict.exit_codes import DECIDED, Exit
-from conformance.verdict.preflight import UNREACHABLE, run_preflight
+from conformance.verdict.preflight import closing_line, exit_code, run_preflight
 
 
 def _option(config: pytest.Config, name: str) -> Any:
@@ -91,7 +91,4 @@ def _preflight(config: pytest.Config, run: SuiteRun) -> None:
                              read_only=bool(_option(config, "read-only")),
                              trigger_cmd=_option(config, "webhook-trigger-cmd"))
     if problems:
-        unreachable = any(problem.kind == UNREACHABLE for problem in problems)
-        _stop(config, Exit.UNREACHABLE if unreachable else Exit.CONFIG, [problem.line for problem in problems],
-              f"preflight: {len(problems)} problem{'s' if len(problems) > 1 else ''}, no check run (fix, or "
-              "--no-preflight to run anyway)")
+        _stop(config, exit_code(problems), [problem.line for problem in problems], closing_line(problems))

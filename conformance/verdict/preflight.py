@@ -28,6 +28,7 @@ from typing import Any
 import httpx
 
 from conformance.config import ConformanceConfig
+from conformance.verdict.exit_codes import Exit
 
 UNREACHABLE, CONFIG = "unreachable", "config"
 TIMEOUT = 4.0  # seconds a preflight request may take: the whole preflight must fit in a few
@@ -144,8 +145,9 @@ def _garuda_write_problems(http: httpx.Client, main: dict[str, Any],
             if other is not None:
                 seen = http.get(f"{SESSIONS}/{created}", headers=_garuda_headers(other))
                 if seen.status_code == 200:
-                    problems.append(Problem(CONFIG, "garuda.other_company reads the session garuda's credentials "
-                                                    "created: it must be another company"))
+                    problems.append(Problem(CONFIG, "garuda.other_company reads a session garuda's credentials "
+                                                    "created: another company's credentials are needed (or the "
+                                                    "backend shows one company's sessions to another)"))
             http.delete(f"{SESSIONS}/{created}", headers=headers)
     if main["deployment_id"] is not None and main["unapproved_flight_plan_id"] is not None:
         response = http.post(SESSIONS, json=_session_body(main, "unapproved_flight_plan_id"), headers=headers)
@@ -154,7 +156,8 @@ def _garuda_write_problems(http: httpx.Client, main: dict[str, Any],
             if created is not None:
                 http.delete(f"{SESSIONS}/{created}", headers=headers)
             problems.append(Problem(CONFIG, "garuda.unapproved_flight_plan_id was accepted for a new session: it "
-                                            "must name a plan that is not approved"))
+                                            "must name a plan that is not approved (or the backend does not refuse "
+                                            "unapproved plans)"))
     return problems
 
 
@@ -172,3 +175,12 @@ def _flightsayer_problems(http: httpx.Client, config: ConformanceConfig) -> list
         problems.append(Problem(CONFIG, "flightsayer.other_token is flightsayer.token: the second user must be "
                                         "another user"))
     return problems
+
+
+def closing_line(problems: list[Problem]) -> str:
+    return (f"preflight: {len(problems)} problem{'s' if len(problems) > 1 else ''}, no check run (fix, or "
+            "--no-preflight to run anyway)")
+
+
+def exit_code(problems: list[Problem]) -> Exit:
+    return Exit.UNREACHABLE if any(problem.kind == UNREACHABLE for problem in problems) else Exit.CONFIG
