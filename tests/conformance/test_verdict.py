@@ -172,7 +172,7 @@ def test_one_defect_breaking_several_tests_is_one_finding(broken_base_url: str, 
     config, as_json = write_config(tmp_path, mock_config), tmp_path / "report.json"
     with broken(breaking, NO_CHALLENGE, mock_config=mock_config):
         done, _ = suite("--base-url", broken_base_url, "--conformance-config", str(config), "--api", "flightsayer",
-                        "--read-only", "-k", "refuses_missing or reads_of_invalid", "--report-json", str(as_json))
+                        "-k", "refuses_missing or reads_of_invalid", "--report-json", str(as_json))
     assert done.returncode == Exit.FAILED, done.stdout[-3000:]
     report = report_of(as_json)
     (finding,) = report["findings"]
@@ -299,27 +299,34 @@ def test_a_baseline_passes_known_findings_fails_new_ones_and_reports_fixed_ones(
     assert f"{CHALLENGE_FINDING} [fixed]" in stdout
 
 
-def test_waivers_are_shown_and_expire(broken_base_url: str, breaking: BreakingMiddleware, mock_app: Any,
-                                      mock_config: dict[str, Any], tmp_path: Path) -> None:
+def test_a_waived_finding_is_shown_with_its_reason_and_does_not_fail_the_run(
+        broken_base_url: str, breaking: BreakingMiddleware, mock_app: Any, mock_config: dict[str, Any],
+        tmp_path: Path) -> None:
     config = write_config(tmp_path, mock_config)
-
-    def run_waived(expires: date) -> tuple[int, dict[str, Any]]:
-        waivers = write_config(tmp_path, {"waivers": [{"finding": CHALLENGE_FINDING, "reason": "deferred to the "
-                                                       "auth rework", "expires": expires.isoformat()}]}, "w.yaml")
-        mock_app.state.reset()
-        with broken(breaking, NO_CHALLENGE, mock_config=mock_config):
-            done, _ = suite("--base-url", broken_base_url, "--conformance-config", str(config), "--api",
-                            "flightsayer", "-k", "refuses_missing", "--waivers", str(waivers), "--report-json",
-                            str(tmp_path / "r.json"))
-        return done.returncode, report_of(tmp_path / "r.json")
-
-    code, report = run_waived(date.today() + timedelta(days=30))
-    assert code == Exit.PASSED
+    expires = (date.today() + timedelta(days=30)).isoformat()
+    waivers = write_config(tmp_path, {"waivers": [{"finding": CHALLENGE_FINDING, "reason": "deferred to the auth "
+                                                   "rework", "expires": expires}]}, "waivers.yaml")
+    mock_app.state.reset()
+    with broken(breaking, NO_CHALLENGE, mock_config=mock_config):
+        done, _ = suite("--base-url", broken_base_url, "--conformance-config", str(config), "--api", "flightsayer",
+                        "-k", "refuses_missing", "--waivers", str(waivers), "--report-json", str(tmp_path / "r.json"),
+                        "--report", str(tmp_path / "r.html"))
+    assert done.returncode == Exit.PASSED, done.stdout[-3000:]
+    report = report_of(tmp_path / "r.json")
     (finding,) = report["findings"]
-    assert finding["status"] == WAIVED and finding["note"].startswith("deferred to the auth rework")
+    assert finding["status"] == WAIVED and finding["note"].startswith("deferred to the auth rework (until ")
     assert report["waivers"][0]["applies"] and report["waivers"][0]["seen"]
-    code, report = run_waived(date.today() - timedelta(days=1))
-    assert code == Exit.FAILED and report["findings"][0]["note"].startswith("waiver expired")
+    assert "1 waived" in report["headline"] and f"{CHALLENGE_FINDING} [waived]" in done.stdout
+    assert "deferred to the auth rework" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_an_expired_waiver_no_longer_covers_its_finding() -> None:
+    findings = group([FailedTest("garuda", "t", "c", [{"rule": "r", "cause": "c", "detail": "", "key": "k"}])])
+    today = date.today()
+    judge(findings, None, [Waiver(findings[0].id, "later", today - timedelta(days=1))], {}, today)
+    assert findings[0].status == NEW and findings[0].note.startswith("waiver expired on ")
+    judge(findings, None, [Waiver(findings[0].id, "later", today)], {}, today)
+    assert findings[0].status == WAIVED
 
 
 def test_a_baseline_finding_whose_tests_did_not_run_is_not_called_fixed() -> None:
