@@ -42,8 +42,9 @@ def _finding_lines(report: RunReport, verbose: bool) -> Iterator[str]:
         status = "" if finding.status == NEW and not (report.baseline or report.waivers) else f" [{finding.status}]"
         where = ", ".join(finding.operations[:3]) + (f" +{len(finding.operations) - 3}"
                                                      if len(finding.operations) > 3 else "")
+        seen_by = finding.checks[0] + (f" +{len(finding.checks) - 1}" if len(finding.checks) > 1 else "")
         yield (f"  {finding.id}{status} {finding.cause} ({len(finding.tests)} test"
-               f"{'' if len(finding.tests) == 1 else 's'}{', ' + where if where else ''})")
+               f"{'' if len(finding.tests) == 1 else 's'}: {seen_by}{'; ' + where if where else ''})")
         if finding.note:
             yield f"    {finding.note}"
         if verbose:
