@@ -130,14 +130,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{COMMAND}: error: --conformance-config {config}: {problem}", file=sys.stderr)
             return Exit.CONFIG
 
-    if base_url is not None and not given["no-preflight"]:
+    rest = [*passed_on, *verbatim]
+    listing = _given(rest, "--collect-only") or _given(rest, "--co")
+    if base_url is not None and not given["no-preflight"] and not listing:
         # Before pytest starts (its plugins take seconds to load): a run that cannot judge the backend stops at once.
         code = _preflight(base_url, config, given)
         if code is not None:
             return code
         given["no-preflight"] = True  # done: the plugin need not do it again
 
-    rest = [*passed_on, *verbatim]
     if given["hypothesis-profile"] is None and not _given(rest, "--hypothesis-profile"):
         given["hypothesis-profile"] = DEFAULT_PROFILE
     seed = [] if _given(rest, "--hypothesis-seed") else [f"--hypothesis-seed={random.randrange(2**32)}"]
