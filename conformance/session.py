@@ -2,9 +2,11 @@
 
 The process pytest started hosts the run (:class:`~conformance.run.SuiteRun`); a pytest-xdist worker joins the run of
 the process that started it, from what that process handed over. Either way the reporting hooks
-(:mod:`conformance.reporting.hooks`) are registered for the process's part. The plugin decides, from pytest's
-arguments, whether the suite is being run at all: it is loaded into every pytest run of the environment, and must
-start nothing for other projects' tests.
+(:mod:`conformance.reporting.hooks`) are registered for the process's part. The hosting process also reads
+``--baseline`` and ``--waivers`` and runs the preflight (:mod:`conformance.verdict.preflight`, unless the command did
+already or ``--no-preflight``): a problem ends the run before any check, with its exit code. The plugin decides, from
+pytest's arguments, whether the suite is being run at all: it is loaded into every pytest run of the environment,
+and must start nothing for other projects' tests.
 """
 
 from __future__ import annotations
