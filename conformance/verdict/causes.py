@@ -26,7 +26,9 @@ _RFC = re.compile(r"RFC ?(\d{3,5})(?:,? (?:section |§ ?)?(\d+(?:\.\d+)*))?")
 _STATUS_LINE = re.compile(r"^\s*\|?\s*\[(\d{3})\]", re.M)  # schemathesis: "[401] Unauthorized:"
 _STATUS = re.compile(r"\b([1-5]\d\d)\b")
 _HTTP_STATUS = re.compile(r"\bHTTP ([1-5]\d\d)\b")
-_HEADER_NAME = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*-)+[A-Z][A-Za-z0-9]*\b")  # WWW-Authenticate, X-API-Key
+# A header field named in an expectation: hyphenated (WWW-Authenticate, X-API-Key), or one word called a header
+# ("an Allow header").
+_HEADER_NAME = re.compile(r"\b(?:[A-Z][A-Za-z0-9]*-)+[A-Z][A-Za-z0-9]*\b|\b[A-Z][A-Za-z]+(?= header\b)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`")
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
 _ID = re.compile(r"\b(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{6,}\b")  # a token with a digit: an id, a flight id, a key

@@ -206,6 +206,8 @@ def test_a_missing_header_is_one_cause_whichever_check_saw_it() -> None:
     assert scenario.key == schemathesis.key
     (other,) = causes_of(missing_header_group("Allow", 405))
     assert other.key != scenario.key
+    (allow,) = causes_of(ConformanceFailure("c", "s", "an Allow header with the 405", repr({"server": "x"})))
+    assert allow.key == other.key
 
 
 def test_causes_keep_the_rule_and_drop_what_varies_by_request() -> None:
