@@ -15,7 +15,7 @@ class Exit(IntEnum):
     NOTHING_CHECKED = 4  # no check was selected, or every selected one was skipped (the reasons are listed)
     ABORTED = 5  # interrupted, or an internal error
     UNREACHABLE = 6  # preflight: the backend does not answer at all
-    RUN_ERRORS = 7  # no new finding, but some checks could not be judged (trigger, receiver, setup): errors of the run
+    RUN_ERRORS = 7  # no new finding, but checks that could not be judged (trigger, connection, setup)
     NOTHING_RAN = 4  # the former name of NOTHING_CHECKED
 
 
@@ -30,7 +30,7 @@ MEANING = {
                           "selected one was skipped",
     Exit.ABORTED: "interrupted, or an internal error",
     Exit.UNREACHABLE: "preflight: the backend does not answer at --base-url",
-    Exit.RUN_ERRORS: "errors of the run and no new finding: a check could not be judged (trigger, receiver, setup)",
+    Exit.RUN_ERRORS: "errors of the run and no new finding: a check could not be judged (trigger, connection, setup)",
 }
 
 # What a plain pytest exit status means in the suite's terms, when the suite did not decide the code itself.
