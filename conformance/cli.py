@@ -12,26 +12,20 @@ import importlib.metadata
 import random
 import sys
 from collections.abc import Sequence
-from enum import IntEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
 from conformance.options import COMMAND, GROUPS, OPTIONS, options_in, pytest_args
+from conformance.verdict.exit_codes import DECIDED, FROM_PYTEST, MEANING, Exit
+
+__all__ = ["Exit", "build_parser", "main"]
 
 SUITE = Path(__file__).parent / "suite"
 DEFAULT_PROFILE = "ci"  # conformance.profiles.CI; not imported, so pytest can still rewrite hypothesis
 DISTRIBUTION = "flight-api-contract"
-
-
-class Exit(IntEnum):
-    PASSED = 0  # every selected check ran and passed (some may be skipped, saying why)
-    FAILED = 1  # a check failed, or could not talk to the backend
-    USAGE = 2  # an unknown option or a bad value
-    CONFIG = 3  # the --conformance-config file is missing, unreadable or not the expected YAML
-    NOTHING_RAN = 4  # no check was selected (-k, --api, --read-only matched none)
-    ABORTED = 5  # interrupted, or an internal error
 
 
 EPILOG = f"""\
@@ -39,22 +33,24 @@ Any other option, and everything after --, goes to pytest: -k EXPR, -x, -rs, --j
 Without --base-url the suite starts the bundled mock for the run.
 
 exit codes:
-  {Exit.PASSED:d}  every selected check passed (a check whose config key is missing is skipped: -rs lists them)
-  {Exit.FAILED:d}  a check failed, or could not reach the backend
-  {Exit.USAGE:d}  usage error: unknown option or bad value
-  {Exit.CONFIG:d}  the --conformance-config file is missing, unreadable or not the expected YAML
-  {Exit.NOTHING_RAN:d}  no check matched the selection (-k, --api, --read-only)
-  {Exit.ABORTED:d}  interrupted, or an internal error
+{chr(10).join(f"  {code:d}  {MEANING[code]}" for code in Exit)}
 
 examples:
   {COMMAND} --base-url https://staging.example.com --conformance-config creds.yaml --junitxml report.xml
   {COMMAND} --base-url https://api.example.com --conformance-config creds.yaml --read-only
   {COMMAND} --api flightsayer -k search
+  {COMMAND} --base-url URL --conformance-config creds.yaml --report-json first.json      # adopt: record today's
+  {COMMAND} --base-url URL --conformance-config creds.yaml --baseline first.json         # then fail only new ones
 """
 
-_FROM_PYTEST = {pytest.ExitCode.OK: Exit.PASSED, pytest.ExitCode.TESTS_FAILED: Exit.FAILED,
-                pytest.ExitCode.USAGE_ERROR: Exit.USAGE, pytest.ExitCode.NO_TESTS_COLLECTED: Exit.NOTHING_RAN,
-                pytest.ExitCode.INTERRUPTED: Exit.ABORTED, pytest.ExitCode.INTERNAL_ERROR: Exit.ABORTED}
+
+class _Decided:
+    """Reads back the exit code the suite decided (pytest's own statuses overlap the suite's)."""
+
+    code: Exit | None = None
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.code = config.stash.get(DECIDED, None)
 
 
 def _version() -> str:
@@ -98,6 +94,21 @@ def _config_error(path: Path) -> str | None:
     return None
 
 
+def _preflight(base_url: str, config_path: Path | None, given: dict[str, Any]) -> Exit | None:
+    from conformance.config import ConformanceConfig
+    from conformance.verdict.preflight import closing_line, exit_code, run_preflight
+
+    config = ConformanceConfig.from_file(config_path) if config_path is not None else ConformanceConfig({})
+    problems = run_preflight(base_url, config, apis=given["api"], read_only=bool(given["read-only"]),
+                             trigger_cmd=given["webhook-trigger-cmd"])
+    for problem in problems:
+        print(f"{COMMAND}: {problem.line}", file=sys.stderr)
+    if not problems:
+        return None
+    print(f"{COMMAND}: {closing_line(problems)}", file=sys.stderr)
+    return exit_code(problems)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     verbatim = argv[argv.index("--") + 1:] if "--" in argv else []
@@ -120,6 +131,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return Exit.CONFIG
 
     rest = [*passed_on, *verbatim]
+    listing = _given(rest, "--collect-only") or _given(rest, "--co")
+    if base_url is not None and not given["no-preflight"] and not listing:
+        # Before pytest starts (its plugins take seconds to load): a run that cannot judge the backend stops at once.
+        code = _preflight(base_url, config, given)
+        if code is not None:
+            return code
+        given["no-preflight"] = True  # done: the plugin need not do it again
+
     if given["hypothesis-profile"] is None and not _given(rest, "--hypothesis-profile"):
         given["hypothesis-profile"] = DEFAULT_PROFILE
     seed = [] if _given(rest, "--hypothesis-seed") else [f"--hypothesis-seed={random.randrange(2**32)}"]
@@ -127,4 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     plugin = [] if _plugin_installed() else ["-p", "conformance.plugin"]
     args = [*plugin, "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", "-o", "addopts=",
             "-o", f"testpaths={SUITE}", "--rootdir", str(SUITE), *pytest_args(given), *seed, *rest, str(SUITE)]
-    return _FROM_PYTEST.get(pytest.main(args), Exit.ABORTED)  # type: ignore[call-overload]
+    decided = _Decided()
+    status = pytest.main(args, plugins=[decided])
+    if decided.code is not None:
+        return decided.code
+    return FROM_PYTEST.get(status, Exit.ABORTED)  # type: ignore[call-overload]

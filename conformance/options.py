@@ -118,7 +118,8 @@ OPTIONS: tuple[SuiteOption, ...] = (
     SuiteOption("conformance-config", "YAML with credentials and ids, as `mock-server --print-config` prints it",
                 type=Path, metavar="FILE", pytest_name="conformance-config", is_path=True),
     SuiteOption("api", "check only this API (repeatable; default: both)", action="append", choices=API_CHOICES),
-    SuiteOption("read-only", "run only the checks that write nothing to the backend", action="store_true",
+    SuiteOption("read-only", "run only the checks that write nothing to the backend (the preflight too: "
+                "it reads, creates no session)", action="store_true",
                 default=False),
     SuiteOption("hypothesis-profile", "how hard Hypothesis tries: ci (the default, about 20 s against the bundled "
                 "mock) or thorough (about 3 minutes)", choices=PROFILE_CHOICES, pytest_name="hypothesis-profile",
@@ -130,6 +131,13 @@ OPTIONS: tuple[SuiteOption, ...] = (
                 "not and why, failures, the answers each operation gave)", metavar="FILE.html", is_path=True,
                 type=Path),
     SuiteOption("report-json", "write the same report as JSON, for dashboards", metavar="FILE.json", is_path=True,
+                type=Path),
+    SuiteOption("no-preflight", "skip the preflight: the checks that the backend answers and that the config's "
+                "credentials and ids work, before any check runs", action="store_true", default=False),
+    SuiteOption("baseline", "an earlier run's --report-json: its findings are reported as known and do not fail the "
+                "run; new ones do; those gone are reported as fixed", metavar="FILE.json", is_path=True, type=Path),
+    SuiteOption("waivers", "YAML list of findings accepted for now (finding: ID, reason: ..., optional expires: "
+                "YYYY-MM-DD): shown in the report, they do not fail the run", metavar="FILE.yaml", is_path=True,
                 type=Path),
     SuiteOption("rate-limit", "at most this many requests a second to the backend, every process together "
                 "(default: no limit)", type=positive_float, metavar="PER_SECOND"),

@@ -16,6 +16,7 @@ import conformance.profiles  # noqa: F401 - registers the ci and thorough Hypoth
 from conformance.checks.violation import ConformanceFailure
 from conformance.config import ConformanceConfig
 from conformance.options import BY_NAME, GROUPS, OPTIONS, SuiteOption, options_in
+from conformance.verdict.run_errors import RUN_ERROR, describe, is_verdict
 
 if TYPE_CHECKING:
     from conformance.run import SuiteRun
@@ -134,4 +135,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     # A failed check reads best as its own message (check, seed sentence, expected, actual, curl), not a traceback.
     if report.failed and call.excinfo is not None and call.excinfo.errisinstance(ConformanceFailure):
         report.longrepr = f"{item.nodeid}\n{call.excinfo.value}"
+    # What a check raises that is no assertion is the run's trouble, not a verdict on the backend.
+    if (report.failed and report.when == "call" and call.excinfo is not None
+            and item.get_closest_marker("conformance") is not None and not is_verdict(call.excinfo.value)):
+        report.user_properties.append((RUN_ERROR, describe(call.excinfo.value)))
     return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(report: pytest.TestReport) -> tuple[str, str, str] | None:
+    """A check that could not be judged shows as ERROR, as a fixture that could not be set up does."""
+    if report.when == "call" and report.failed and RUN_ERROR in dict(report.user_properties):
+        return "error", "E", "ERROR"
+    return None

@@ -9,6 +9,7 @@ workers' traffic merged in, and at the end the summary printed and the files wri
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from conformance.reporting.model import RunReport, build
 from conformance.reporting.outcomes import FAILURE, IDENTITY, Outcomes, failure_parts, identity
 from conformance.reporting.terminal import summary_lines
 from conformance.reporting.traffic import TrafficRecord
+from conformance.verdict.adoption import Waiver
+from conformance.verdict.exit_codes import DECIDED, Exit
 
 WORKER_OUTPUT = "flight_conformance_traffic"
 
@@ -55,9 +58,12 @@ class ReportHooks:
     """In the process that reports."""
 
     def __init__(self, config: pytest.Config, traffic: TrafficRecord, *, backend: str, html: Path | None,
-                 as_json: Path | None, apis: list[str] | None, read_only: bool, secrets: dict[str, str]) -> None:
+                 as_json: Path | None, apis: list[str] | None, read_only: bool, secrets: dict[str, str],
+                 baseline: dict[str, dict[str, Any]] | None = None, waivers: list[Waiver] | None = None,
+                 today: date | None = None) -> None:
         self.config, self.traffic, self.backend, self.secrets = config, traffic, backend, secrets
         self.html, self.as_json, self.apis, self.read_only = html, as_json, apis, read_only
+        self.baseline, self.waivers, self.today = baseline, waivers or [], today
         self.outcomes = Outcomes()
         self.report: RunReport | None = None
 
@@ -68,12 +74,19 @@ class ReportHooks:
     def pytest_testnodedown(self, node: Any, error: object | None) -> None:
         self.traffic.merge(getattr(node, "workeroutput", {}).get(WORKER_OUTPUT, []))
 
-    def pytest_sessionfinish(self) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
         option = self.config.option
+        baseline_path = getattr(option, "conformance_baseline", None)
         self.report = build(list(self.outcomes.checks.values()), self.traffic, backend=self.backend,
                             seed=str(getattr(option, "hypothesis_seed", "") or ""),
                             profile=settings.get_current_profile_name(),
-                            jobs=getattr(option, "numprocesses", None) or 1, apis=self.apis, read_only=self.read_only)
+                            jobs=getattr(option, "numprocesses", None) or 1, apis=self.apis, read_only=self.read_only,
+                            baseline=self.baseline, baseline_path=str(baseline_path or ""), waivers=self.waivers,
+                            today=self.today)
+        decided = verdict(self.report, session.exitstatus)
+        if decided is not None:
+            session.exitstatus = decided
+            self.config.stash[DECIDED] = decided
         # The files leave the run (CI artifacts, dashboards): no credential in them; the run's own log keeps its curl
         # lines replayable as they are.
         shared = self.report.redacted(self.secrets)
@@ -86,8 +99,22 @@ class ReportHooks:
         if self.report is None or not self.outcomes.checks:
             return
         terminalreporter.section("flight API conformance")
-        for line in summary_lines(self.report):
+        for line in summary_lines(self.report, verbose=self.config.option.verbose > 0):
             terminalreporter.write_line(line)
         for path in (self.html, self.as_json):
             if path is not None:
                 terminalreporter.write_line(f"report: {path}")
+
+
+def verdict(report: RunReport, pytest_status: int) -> Exit | None:
+    """The run's exit code from its findings, errors and what was checked; None to leave pytest's (interrupted, an
+    internal or usage error, nothing collected)."""
+    if pytest_status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        return None
+    if report.new_findings:
+        return Exit.FAILED
+    if report.errored:
+        return Exit.RUN_ERRORS
+    if report.nothing_checked:
+        return Exit.NOTHING_CHECKED
+    return Exit.PASSED

@@ -9,12 +9,14 @@ reads everything off the reports themselves.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import pytest
 
 from conformance.checks.violation import ConformanceFailure
+from conformance.verdict.causes import causes_of, operation_of_curl
+from conformance.verdict.run_errors import RUN_ERROR
 
 IDENTITY = "flight_conformance_check"
 FAILURE = "flight_conformance_failure"
@@ -35,9 +37,16 @@ def identity(item: pytest.Item) -> dict[str, str] | None:
     return {"api": marker.kwargs.get("api", ""), "group": group, "check": check, "test": item.name}
 
 
-def failure_parts(error: BaseException) -> dict[str, str]:
+def failure_parts(error: BaseException) -> dict[str, Any]:
     """The parts of a failure the report shows: the check, the seed sentence it enforces, expected and actual, how to
     reproduce it. A failed check of ours carries them; a schemathesis failure names its kinds and a curl line."""
+    parts = _parts(error)
+    operation = operation_of_curl(str(parts["curl"]))
+    parts["causes"] = [{**asdict(cause), "key": cause.key} for cause in causes_of(error, operation)]
+    return parts
+
+
+def _parts(error: BaseException) -> dict[str, Any]:
     if isinstance(error, ConformanceFailure):
         return {"check": error.check, "seed": error.seed, "expected": error.expected, "actual": error.actual,
                 "curl": error.curl or ""}
@@ -59,10 +68,10 @@ class CheckOutcome:
     group: str
     check: str
     test: str  # the test's name: schemathesis's items of one function share a node id
-    outcome: str = "passed"  # passed, failed or skipped
-    reason: str = ""  # why it was skipped
+    outcome: str = "passed"  # passed, failed, skipped, or error: the run could not judge it
+    reason: str = ""  # why it was skipped, or what the error was
     duration: float = 0.0
-    failure: dict[str, str] | None = None
+    failure: dict[str, Any] | None = None
 
 
 class Outcomes:
@@ -78,10 +87,16 @@ class Outcomes:
             return
         outcome = self.checks.setdefault((report.nodeid, found["test"]), CheckOutcome(report.nodeid, **found))
         outcome.duration += report.duration
-        if report.failed and outcome.outcome != "failed":
-            outcome.outcome = "failed"
-            outcome.failure = properties.get(FAILURE) or {"check": outcome.check, "seed": "", "expected": "",
-                                                          "actual": _text(report.longrepr)[:2000], "curl": ""}
+        if report.failed and outcome.outcome not in ("failed", "error"):
+            if report.when != "call" or RUN_ERROR in properties:
+                # Not judged: the check's own error, or a fixture that could not set it up or clean up after it.
+                lines = _text(report.longrepr).strip().splitlines() or [""]
+                outcome.outcome = "error"
+                outcome.reason = properties.get(RUN_ERROR) or f"{report.when}: {lines[-1][:500]}"
+            else:
+                outcome.outcome = "failed"
+                outcome.failure = properties.get(FAILURE) or {"check": outcome.check, "seed": "", "expected": "",
+                                                              "actual": _text(report.longrepr)[:2000], "curl": ""}
         elif report.skipped and outcome.outcome == "passed":
             outcome.outcome, outcome.reason = "skipped", _skip_reason(report.longrepr)
 
