@@ -23,6 +23,7 @@ from api_contract import API_NAMES, load_spec, read_yaml
 from mock_server.allow import OptionsMiddleware
 from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
+from mock_server.console import console_routes
 from mock_server.control import ControlState
 from mock_server.control.api import BASE_PATH, ControlHandlers, control_resolver, control_routes, control_spec
 from mock_server.control.journal import DEFAULT_SIZE
@@ -69,7 +70,7 @@ class MockApp:
         self.simulation = simulation or SimulationService(state)
         api = FastPath(connexion_app, cors or cors_options(None)) if fast_path else connexion_app
         self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
-                                     docs_routes() + control_routes(), control=self.control)
+                                     docs_routes() + control_routes() + console_routes(), control=self.control)
 
     async def __call__(self, scope, receive, send) -> None:
         await self._asgi(scope, receive, send)
