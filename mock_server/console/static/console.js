@@ -230,8 +230,8 @@ async function searchFlights() {
     flight.flight_id + " \u00b7 " + flight.departure_airport + "\u2192" + flight.arrival_airport + " \u00b7 "
     + flight.scheduled_departure.slice(0, 16).replace("T", " ") + " \u00b7 " + flight.state
     + (flight.subscribers.length ? " \u00b7 subscribed" : ""), { value: flight.flight_id })));
-  say(found.total + (found.total === 1 ? " flight matches" : " flights match") + (found.total > found.flights.length ? ", first " + found.flights.length
-    + " listed" : ""));
+  const listed = found.total > found.flights.length ? ", first " + found.flights.length + " listed" : "";
+  say(found.total + (found.total === 1 ? " flight matches" : " flights match") + listed);
   if (state.flight && found.flights.some((flight) => flight.flight_id === state.flight)) pick.value = state.flight;
 }
 
