@@ -90,8 +90,8 @@ class ControlHandlers:
         entries = journal.entries(operation=operation, limit=limit, after=after)
         return {"size": journal.size, "dropped": journal.dropped, "requests": [e.public() for e in entries]}
 
-    async def get_request(self, request_id: int) -> dict[str, Any]:
-        found = self.control.journal.detail(request_id)
+    async def get_request(self, request_id: str) -> dict[str, Any]:
+        found = self.control.journal.detail(int(request_id))
         if found is None:
             raise ApiError(404, f"no request {request_id} in the journal (it keeps the newest "
                                 f"{self.control.journal.size})")

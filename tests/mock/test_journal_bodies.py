@@ -71,3 +71,7 @@ def test_journal_settings_refuse_anything_but_a_boolean(mock: TestClient) -> Non
     assert mock.put("/_mock/journal", json={"bodies": "yes"}).status_code == 400
     assert mock.put("/_mock/journal", json={}).status_code == 400
     assert mock.get("/_mock/journal").json()["bodies"] is False
+
+
+def test_an_entry_id_that_is_not_a_number_is_400(mock: TestClient) -> None:
+    assert mock.get("/_mock/requests/abc").status_code == 400
