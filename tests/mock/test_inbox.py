@@ -68,10 +68,22 @@ def test_inboxes_are_bounded_in_messages_and_names(mock: TestClient, app: MockAp
         app.control.inboxes = kept
 
 
+def test_inboxes_are_bounded_in_messages_in_all(mock: TestClient, app: MockApp) -> None:
+    kept = app.control.inboxes
+    app.control.inboxes = Inboxes(size=3, max_inboxes=10, max_messages=4)
+    try:
+        for name in ("a", "a", "b", "b", "c"):
+            mock.post(f"/_mock/inbox/{name}", json={"to": name})
+        listed = mock.get("/_mock/inbox").json()["inboxes"]
+        assert [(i["name"], i["messages"]) for i in listed] == [("a", 1), ("b", 2), ("c", 1)]
+    finally:
+        app.control.inboxes = kept
+
+
 def test_a_long_body_is_cut(mock: TestClient, app: MockApp) -> None:
     mock.post("/_mock/inbox/hook", content=b"y" * 100_000, headers={"Content-Type": "text/plain"})
     message = mock.get("/_mock/inbox/hook").json()["messages"][0]
-    assert (len(message["body"]), message["bytes"], message["truncated"]) == (64 * 1024, 100_000, True)
+    assert (len(message["body"]), message["bytes"], message["truncated"]) == (16 * 1024, 100_000, True)
 
 
 def test_a_bad_name_is_refused(mock: TestClient) -> None:
