@@ -1,5 +1,6 @@
 """The console at /_mock/ui/ in a real browser: a real mock process, headless Chromium driven by playwright-core
-(console_flow.cjs), the same steps a frontend developer takes."""
+(console_flow.cjs), the same steps a frontend developer takes. ``UPDATE_CONSOLE_SCREENSHOT=1`` writes the screenshot
+to docs/console.png (the README shows it); otherwise it goes to a temporary folder."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import httpx
 from tests.mock.live_server import running_mock
 
 SCRIPT = Path(__file__).with_name("console_flow.cjs")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console.png"
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "console.png"
 TOKEN = "console-test-token"
 
 
@@ -45,17 +46,18 @@ def assert_console_showed_the_flow(seen: dict) -> None:
     assert seen["problems"] == []
 
 
-def test_console_shows_a_request_live_and_a_forced_delay_reaching_an_inbox(playwright_core: Path,
-                                                                            chromium: str) -> None:
+def test_console_shows_a_request_live_and_a_forced_delay_reaching_an_inbox(playwright_core: Path, chromium: str,
+                                                                            tmp_path: Path) -> None:
+    screenshot = DOCS_SCREENSHOT if os.environ.get("UPDATE_CONSOLE_SCREENSHOT") else tmp_path / "console.png"
     with running_mock(["--flights", "400"]) as (base_url, _):
-        seen = drive_console(base_url, playwright_core, chromium, screenshot=SCREENSHOT)
+        seen = drive_console(base_url, playwright_core, chromium, screenshot=screenshot)
         inbox = httpx.get(f"{base_url}/_mock/inbox/browser-test").json()["messages"]
         status = httpx.get(f"{base_url}/flights/v1/status/{seen['flightId']}",
                            headers={"Authorization": "Token 3918a4f305ac8df7cebe0dbb90526085b233ca3b"}).json()
     assert_console_showed_the_flow(seen)
     # What reached the inbox is the delayed status the flight now has.
     assert json.loads(inbox[-1]["body"])["status"] == status["status"]
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert screenshot.stat().st_size > 10_000
 
 
 def test_console_asks_for_the_control_token_and_sends_it(playwright_core: Path, chromium: str) -> None:
