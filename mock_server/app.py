@@ -23,6 +23,7 @@ from mock_server.allow import OptionsMiddleware
 from mock_server.allowed_hosts import AllowedHosts
 from mock_server.apis import SIMULATION_SPEC
 from mock_server.auth import AuthMiddleware
+from mock_server.console import console_routes
 from mock_server.control import ControlState
 from mock_server.control.api import BASE_PATH, ControlHandlers, control_resolver, control_routes, control_spec
 from mock_server.control.journal import DEFAULT_SIZE
@@ -70,7 +71,7 @@ class MockApp:
         self.simulation = simulation or SimulationService(state)
         api = FastPath(connexion_app, cors or cors_options(None)) if fast_path else connexion_app
         self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
-                                     docs_routes() + control_routes(), control=self.control,
+                                     docs_routes() + control_routes() + console_routes(), control=self.control,
                                      allowed_hosts=allowed_hosts)
 
     async def __call__(self, scope, receive, send) -> None:

@@ -15,6 +15,7 @@ import yaml
 
 from mock_server.allowed_hosts import AllowedHosts
 from mock_server.app import MockApp, create_app
+from mock_server.console import console_url
 from mock_server.control.access import ControlAccess
 from mock_server.control.journal import DEFAULT_SIZE
 from mock_server.docs import docs_url
@@ -113,7 +114,7 @@ def control_line(base_url: str, access: ControlAccess | None) -> str:
     if access is not None and not access.enabled:
         return "off (--no-control)"
     protected = " (needs the control token)" if access is not None and access.token else ""
-    return f"{base_url}/_mock/health{protected}"
+    return f"{base_url}/_mock/health{protected}   Console: {base_url}{console_url()}"
 
 
 def _build(args: argparse.Namespace) -> tuple[MockApp, StateFile | None] | int:

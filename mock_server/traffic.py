@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_contract.routing import OPERATION_API, operation_of
 from mock_server.control.faults import TakenFault
+from mock_server.control.journal import BODY_LIMIT
 from mock_server.control.state import ControlState
 from mock_server.errors import challenge, error_body
 
@@ -65,6 +66,29 @@ async def hang_up(scope: Scope) -> None:
         await asyncio.sleep(0)
 
 
+class BodyTap:
+    """Keeps the first ``BODY_LIMIT + 1`` bytes of a request's and its response's bodies as they pass (the extra
+    byte tells the journal the body was cut). Only used while the journal keeps bodies."""
+
+    def __init__(self, receive: Receive, send: Send) -> None:
+        self.request, self.response = bytearray(), bytearray()
+        self._receive, self._send = receive, send
+
+    async def receive(self) -> Message:
+        message = await self._receive()
+        if message["type"] == "http.request" and len(self.request) <= BODY_LIMIT:
+            self.request += message.get("body", b"")[:BODY_LIMIT + 1 - len(self.request)]
+        return message
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.body" and len(self.response) <= BODY_LIMIT:
+            self.response += message.get("body", b"")[:BODY_LIMIT + 1 - len(self.response)]
+        await self._send(message)
+
+    def bodies(self) -> tuple[bytes, bytes]:
+        return bytes(self.request), bytes(self.response)
+
+
 class TrafficMiddleware:
     """Delay, fail and record API requests as the control state says; free when no rule is set."""
 
@@ -90,18 +114,23 @@ class TrafficMiddleware:
                 status = message["status"]
             await send(message)
 
+        # Off unless asked for (PUT /_mock/journal): the journal's usual path stays as it was, one check added.
+        tap = BodyTap(receive, recording_send) if control.journal.keep_bodies else None
+        app_receive, app_send = (tap.receive, tap.send) if tap is not None else (receive, recording_send)
+
         try:
             if delay_ms:
                 await asyncio.sleep(delay_ms / 1000)
             if fault is None:
-                await self.app(scope, receive, recording_send)
+                await self.app(scope, app_receive, app_send)
             elif fault.action == "hangup":
                 await hang_up(scope)
             else:
-                await send_fault(recording_send, fault)
+                await send_fault(app_send, fault)
         finally:
             control.journal.record(
                 method=scope["method"], path=path, query_string=scope.get("query_string", b""), operation=operation,
                 status=status, arrived=arrived, latency_ms=(time.perf_counter() - started) * 1000,
                 injected_delay_ms=delay_ms, fault=fault.label if fault else None,
+                bodies=tap.bodies() if tap is not None else None,
             )

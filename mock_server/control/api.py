@@ -11,6 +11,7 @@ import json
 from functools import cache
 from typing import Any
 
+from connexion import request as current_request
 from connexion.resolver import Resolver
 from starlette.requests import Request
 from starlette.responses import Response
@@ -19,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from api_contract import read_yaml
 from api_contract.routing import OPERATION_API
 from mock_server.apis import CONTROL_BASE_PATH, CONTROL_SPEC
+from mock_server.control.journal import BODY_LIMIT
 from mock_server.control.latency import LatencyRule
 from mock_server.control.state import ControlState
 from mock_server.errors import ApiError
@@ -82,10 +84,26 @@ class ControlHandlers:
         return self.state.export()
 
     # -- journal -------------------------------------------------------------------------------------------------
-    async def list_requests(self, operation: str | None = None, limit: int | None = None) -> dict[str, Any]:
+    async def list_requests(self, operation: str | None = None, limit: int | None = None,
+                            after: int | None = None) -> dict[str, Any]:
         journal = self.control.journal
-        entries = journal.entries(operation=operation, limit=limit)
+        entries = journal.entries(operation=operation, limit=limit, after=after)
         return {"size": journal.size, "dropped": journal.dropped, "requests": [e.public() for e in entries]}
+
+    async def get_request(self, request_id: str) -> dict[str, Any]:
+        found = self.control.journal.detail(int(request_id))
+        if found is None:
+            raise ApiError(404, f"no request {request_id} in the journal (it keeps the newest "
+                                f"{self.control.journal.size})")
+        return found
+
+    async def get_journal_settings(self) -> dict[str, Any]:
+        journal = self.control.journal
+        return {"bodies": journal.keep_bodies, "body_limit_bytes": BODY_LIMIT, "size": journal.size}
+
+    async def set_journal_settings(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.control.journal.keep_bodies = body["bodies"]
+        return await self.get_journal_settings()
 
     async def clear_requests(self) -> tuple[None, int]:
         self.control.journal.clear()
@@ -130,6 +148,28 @@ class ControlHandlers:
 
     async def clear_faults(self) -> tuple[None, int]:
         self.control.faults.clear()
+        return None, 204
+
+    # -- inboxes -------------------------------------------------------------------------------------------------
+    async def list_inboxes(self) -> dict[str, Any]:
+        return {"size": self.control.inboxes.size, "inboxes": self.control.inboxes.summary()}
+
+    async def list_inbox(self, name: str, after: int | None = None) -> dict[str, Any]:
+        return {"name": name, "messages": self.control.inboxes.messages(name, after=after)}
+
+    async def post_to_inbox(self, name: str) -> tuple[dict[str, Any], int]:
+        # The raw bytes and headers: an inbox shows what arrived, as it arrived. (With no body argument connexion
+        # leaves the body unread for us.)
+        try:
+            message = self.control.inboxes.record(name, method=current_request.method,
+                                                  headers=list(current_request.headers.items()),
+                                                  body=await current_request.body())
+        except ValueError as exc:
+            raise _bad_request(str(exc)) from None
+        return {"id": message["id"], "time": message["time"]}, 201
+
+    async def clear_inbox(self, name: str) -> tuple[None, int]:
+        self.control.inboxes.clear(name)
         return None, 204
 
 

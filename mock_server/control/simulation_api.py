@@ -9,6 +9,7 @@ from typing import Any
 from connexion.resolver import Resolver
 
 from mock_server.errors import ApiError
+from mock_server.flights.model import RealtimeStatus
 from mock_server.resolver import snake_case
 from mock_server.simulation.service import SimulationService
 
@@ -23,6 +24,17 @@ def parse_duration(text: str) -> timedelta:
         raise ApiError(400, f"'{text}' is not an ISO 8601 duration such as PT2H30M", field="advance")
     days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def life_stage(scheduled_departure: datetime, now: RealtimeStatus) -> str:
+    """One word for where a flight is in its life, for a picker (the FlightStatus itself says it in full)."""
+    if now.cancelled:
+        return "cancelled"
+    if now.arrival_type == "actual":
+        return "landed"
+    if now.departure_type == "actual":
+        return "departed"
+    return "delayed" if now.departure_latest > scheduled_departure else "scheduled"
 
 
 class SimulationHandlers:
@@ -64,6 +76,34 @@ class SimulationHandlers:
     async def list_deliveries(self, flight_id: str | None = None, limit: int | None = None) -> dict[str, Any]:
         found = [d for d in self.service.deliveries() if flight_id is None or d.get("flight_id") == flight_id]
         return {"deliveries": found[-limit:] if limit else found}
+
+    async def pick_flights(self, departure_airport: str | None = None, arrival_airport: str | None = None,
+                           subscribed: bool | None = None, limit: int = 50) -> dict[str, Any]:
+        state = self.service.state
+        catalog = state.catalog
+        departure = departure_airport.upper() if departure_airport else None
+        arrival = arrival_airport.upper() if arrival_airport else None
+        subscribers: dict[str, list[dict[str, str]]] = {}
+        for row in state.subscriptions.export():
+            subscribers.setdefault(row["flight_id"], []).append({"username": row["username"],
+                                                                 "target": row["target"]})
+        if subscribed:
+            flights = [f for f in (catalog.flight(i) for i in subscribers) if f is not None
+                       and departure in (None, f.origin.iata) and arrival in (None, f.destination.iata)]
+            flights.sort(key=lambda f: (f.scheduled_departure, f.id))
+            total, ids = len(flights), [f.id for f in flights[:limit]]
+        else:
+            total, ids = catalog.search(departure_airport=departure, arrival_airport=arrival, limit=limit)
+        return {"total": total, "flights": [self._picked(i, subscribers.get(i, [])) for i in ids]}
+
+    def _picked(self, flight_id: str, subscribers: list[dict[str, str]]) -> dict[str, Any]:
+        catalog = self.service.state.catalog
+        flight, now = catalog.flight(flight_id), catalog.realtime(flight_id)
+        assert flight is not None and now is not None  # ids come from the catalog itself
+        return {"flight_id": flight.id, "carrier": flight.carrier.iata, "number": flight.number,
+                "departure_airport": flight.origin.iata, "arrival_airport": flight.destination.iata,
+                "scheduled_departure": flight.scheduled_departure.isoformat().replace("+00:00", "Z"),
+                "state": life_stage(flight.scheduled_departure, now), "subscribers": subscribers}
 
     def _known(self, flight_id: str) -> None:
         if flight_id not in self.service.state.catalog:

@@ -116,3 +116,11 @@ def test_the_console_script_runs_the_suite_against_the_bundled_mock(venv: Path, 
                 cwd=workdir, timeout=RUN_SECONDS)
     assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-2000:]
     assert "1 passed" in shown.stdout
+
+
+def test_the_installed_mock_serves_its_console(installed_mock: tuple[str, Path]) -> None:
+    base_url, _ = installed_mock
+    for name, marker in (("", b"<title>Mock console</title>"), ("console.js", b'"use strict"'),
+                         ("console.css", b":root")):
+        with urllib.request.urlopen(f"{base_url}/_mock/ui/{name}", timeout=5) as response:
+            assert marker in response.read(), name

@@ -48,6 +48,8 @@ def mock(app: MockApp) -> Iterator[TestClient]:
     app.control.journal.clear()
     app.control.latency.clear()
     app.control.faults.clear()
+    app.control.inboxes.clear()
+    app.control.journal.keep_bodies = False
     try:
         with TestClient(app) as client:
             yield client

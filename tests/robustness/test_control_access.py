@@ -16,7 +16,13 @@ TOKEN = "s3cret-control-token"
 CONTROL_CALLS = [("GET", "/_mock/health"), ("GET", "/_mock/state"), ("PUT", "/_mock/state"),
                  ("POST", "/_mock/reset"), ("GET", "/_mock/requests"), ("DELETE", "/_mock/requests"),
                  ("PUT", "/_mock/latency"), ("POST", "/_mock/faults"), ("GET", "/_mock/openapi.json"),
-                 ("GET", "/_mock/clock"), ("GET", "/_mock/nothing"), ("OPTIONS", "/_mock/state")]
+                 ("GET", "/_mock/clock"), ("GET", "/_mock/nothing"), ("OPTIONS", "/_mock/state"),
+                 ("GET", "/_mock/requests/1"), ("PUT", "/_mock/journal"), ("GET", "/_mock/flights"),
+                 ("GET", "/_mock/inbox"), ("GET", "/_mock/inbox/hook"), ("DELETE", "/_mock/inbox/hook"),
+                 ("POST", "/_mock/inbox/hook/more")]
+# What needs no token: files of the console page (no data in them), and a POST into an inbox.
+OPEN_CALLS = [("GET", "/_mock/"), ("GET", "/_mock/ui"), ("GET", "/_mock/ui/"), ("GET", "/_mock/ui/console.js"),
+              ("GET", "/_mock/ui/console.css"), ("POST", "/_mock/inbox/hook")]
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +69,25 @@ def test_an_empty_control_token_is_refused() -> None:
         ControlAccess(token=" ")
 
 
+def test_the_console_files_and_an_inbox_post_need_no_token(guarded: TestClient) -> None:
+    for method, path in OPEN_CALLS:
+        response = guarded.request(method, path, json={"n": 1} if method == "POST" else None, follow_redirects=False)
+        assert response.status_code in (200, 201, 307), (method, path, response.status_code)
+    page = guarded.get("/_mock/ui/")
+    assert "text/html" in page.headers["content-type"]
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+def test_an_inbox_post_without_the_token_is_read_back_only_with_it(guarded: TestClient) -> None:
+    guarded.post("/_mock/inbox/tokenless", json={"sent": "without token"})
+    assert guarded.get("/_mock/inbox/tokenless").status_code == 401
+    read = guarded.get("/_mock/inbox/tokenless", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert [m["body"] for m in read.json()["messages"]] == ['{"sent":"without token"}']
+
+
 def test_the_cli_switches_the_control_api_off() -> None:
     with mock_process(["--no-control"]) as (base, _):
-        for method, path in CONTROL_CALLS:
+        for method, path in CONTROL_CALLS + OPEN_CALLS:
             response = httpx.request(method, f"{base}{path}", json={})
             assert response.status_code == 404, (method, path)
             assert_error_format(response, "control")
