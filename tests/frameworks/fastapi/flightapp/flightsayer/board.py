@@ -93,7 +93,7 @@ class FlightBoard:
 def find_inbound(leg: Leg, legs: list[Leg]) -> Leg | None:
     """The same aircraft's previous leg: the latest arriving at this origin before this departure."""
     if mutants.active("inbound_arrives_after_departure"):
-        later = [o for o in legs if o.destination == leg.origin and o.arrival > leg.departure]
+        later = [o for o in legs if o.tail == leg.tail and o.destination == leg.origin and o.arrival > leg.departure]
         return min(later, key=lambda o: o.arrival, default=None)
     earlier = [o for o in legs if o.tail == leg.tail and o.destination == leg.origin and o.arrival <= leg.departure]
     return max(earlier, key=lambda o: o.arrival, default=None)
