@@ -41,7 +41,7 @@ class Notifier:
         """Queue ``status`` for every subscriber of its flight; returns at once."""
         flight_id = status.flight.id
         subscribers = self.store.of_flight(flight_id)
-        if mutants.active("cross_user_leak"):
+        if mutants.active("cross_user_leak") and subscribers:
             users = {s.user for s in subscribers}
             subscribers += [s for s in self.store.all() if s.user not in users and s.flight_id != flight_id]
         body = status.model_dump(mode="json")
