@@ -1,0 +1,1 @@
+"""Garuda flight sessions and Flightsayer flight status, served by one FastAPI application."""

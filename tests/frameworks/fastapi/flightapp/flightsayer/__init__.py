@@ -1,0 +1,1 @@
+"""Flightsayer: flight status, search, and subscriptions with push notifications."""

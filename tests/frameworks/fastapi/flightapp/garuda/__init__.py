@@ -1,0 +1,1 @@
+"""Garuda drone flight sessions: CRUD in a ``{"success": true, "data": ...}`` envelope."""
