@@ -29,10 +29,19 @@ def test_a_post_is_recorded_with_its_headers_and_body(mock: TestClient) -> None:
 
 
 def test_any_content_type_is_recorded_as_sent(mock: TestClient) -> None:
-    mock.post("/_mock/inbox/hook", content="naïve text".encode(), headers={"Content-Type": "text/plain"})
-    mock.post("/_mock/inbox/hook")
+    # A webhook sender's own header marks the POST as no cross-site form's (mock_server/control/browsers.py).
+    mock.post("/_mock/inbox/hook", content="naïve text".encode(), headers={"Content-Type": "text/plain",
+                                                                            "X-Delivery": "1"})
+    mock.post("/_mock/inbox/hook", headers={"X-Delivery": "2"})
     bodies = [m["body"] for m in mock.get("/_mock/inbox/hook").json()["messages"]]
     assert bodies == ["naïve text", ""]
+
+
+def test_a_post_a_cross_site_form_could_send_is_refused_and_not_recorded(mock: TestClient) -> None:
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    refused = mock.post("/_mock/inbox/hook", content=b"a=1", headers=form)
+    assert refused.status_code == 415
+    assert mock.get("/_mock/inbox/hook").json()["messages"] == []
 
 
 def test_credential_headers_are_redacted(mock: TestClient) -> None:
@@ -81,7 +90,7 @@ def test_inboxes_are_bounded_in_messages_in_all(mock: TestClient, app: MockApp) 
 
 
 def test_a_long_body_is_cut(mock: TestClient, app: MockApp) -> None:
-    mock.post("/_mock/inbox/hook", content=b"y" * 100_000, headers={"Content-Type": "text/plain"})
+    mock.post("/_mock/inbox/hook", content=b"y" * 100_000, headers={"Content-Type": "text/plain", "X-Delivery": "1"})
     message = mock.get("/_mock/inbox/hook").json()["messages"][0]
     assert (len(message["body"]), message["bytes"], message["truncated"]) == (16 * 1024, 100_000, True)
 
