@@ -85,26 +85,25 @@ class RealtimeStatusSerializer(serializers.ModelSerializer):
         return "swim"  # the seed's one RealtimeStatusSource member
 
 
-class FlightStatusSerializer(serializers.ModelSerializer):
+class LegStatusSerializer(serializers.ModelSerializer):
+    """A FlightStatus without its inbound flight: what an inbound flight shows nested in the next leg's status."""
+
     flight = FlightSerializer(source="*")
     prediction = PredictionSerializer(source="*")
     status = RealtimeStatusSerializer(source="*")
-    inbound = serializers.SerializerMethodField()
 
     class Meta:
         model = Flight
-        fields = ["flight", "prediction", "historical_performance", "status", "inbound"]
+        fields = ["flight", "prediction", "historical_performance", "status"]
 
-    def get_inbound(self, flight: Flight) -> dict | None:
-        if flight.inbound is None:
-            return None
-        return FlightStatusSerializer(flight.inbound, context={**self.context, "nested": True}).data
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if self.context.get("nested"):
-            del data["inbound"]  # one level: the inbound's own inbound is at its own status URL
-        return data
+class FlightStatusSerializer(LegStatusSerializer):
+    """The seed's FlightStatus. The inbound's own inbound is left to its own status URL, one level is enough."""
+
+    inbound = LegStatusSerializer(read_only=True, allow_null=True)
+
+    class Meta(LegStatusSerializer.Meta):
+        fields = [*LegStatusSerializer.Meta.fields, "inbound"]
 
 
 def flight_statuses():
