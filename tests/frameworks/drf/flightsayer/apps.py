@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FlightsayerConfig(AppConfig):
+    name = "flightsayer"
+    verbose_name = "Flightsayer flight status"
