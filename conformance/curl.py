@@ -14,7 +14,10 @@ def curl_line(request: httpx.Request) -> str:
     for name, value in request.headers.items():
         if name.lower() in _REPLAYED_HEADERS:
             parts += ["-H", shlex.quote(f"{name}: {value}")]
-    body = request.content
+    try:
+        body = request.content
+    except httpx.RequestNotRead:  # a request httpx built to follow a redirect: its body is still a stream
+        body = request.read()
     if body:
         parts += ["-d", shlex.quote(body.decode("utf-8", "replace"))]
     return " ".join(parts)

@@ -26,6 +26,7 @@ import yaml
 from conformance.bundled_mock import free_port, stop_process
 from mock_server.app import MockApp, create_app
 from tests.conformance.breakage import Breakage, BreakingMiddleware
+from tests.serving import wait_until_answering
 
 KINDS = ("legitimate", "broken")
 STARTUP_SECONDS = 60.0
@@ -80,10 +81,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 @contextmanager
 def running_variant(kind: str, name: str, folder: Path) -> Iterator[tuple[str, Path]]:
     """Yield (base URL, config file) of the variant served in its own process; stop it by its PID afterwards."""
-    import time
-
-    import httpx
-
     port = free_port()
     config = folder / "conformance.yaml"
     log = (folder / "server.log").open("w")
@@ -92,18 +89,9 @@ def running_variant(kind: str, name: str, folder: Path) -> Iterator[tuple[str, P
                                stdout=log, stderr=subprocess.STDOUT, env=environment())
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the {kind} variant {name!r} exited: {(folder / 'server.log').read_text()}")
-            try:
-                if httpx.get(f"{base_url}/v2/openapi.json", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the {kind} variant {name!r} did not start in {STARTUP_SECONDS} s")
-            time.sleep(0.05)
+        wait_until_answering(process, f"{base_url}/v2/openapi.json", what=f"the {kind} variant {name!r}",
+                             log=folder / "server.log", timeout=STARTUP_SECONDS,
+                             ready=lambda response: response.status_code == 200)
         yield base_url, config
     finally:
         stop_process(process)

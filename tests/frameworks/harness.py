@@ -17,7 +17,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,9 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from conformance.bundled_mock import free_port, stop_process
+from tests.serving import wait_until_answering
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -167,18 +165,8 @@ def serving(installed: Installed, folder: Path, mutant: str | None = None) -> It
                                start_new_session=True)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"{backend.name} exited {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                httpx.get(base_url + backend.ready_path, timeout=2)
-                break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{backend.name} did not answer {backend.ready_path} in {STARTUP_SECONDS:.0f} s")
-            time.sleep(0.1)
+        wait_until_answering(process, base_url + backend.ready_path, what=backend.name, log=log_path,
+                             timeout=STARTUP_SECONDS)
         trigger = shlex.join(_absolute(installed.fill(part, port=port), backend.folder)
                              for part in shlex.split(backend.trigger))
         yield Served(base_url, port, ("--base-url", base_url, "--conformance-config", str(backend.config),
