@@ -5,7 +5,8 @@ This script needs only the standard library: on first use it makes a venv under 
 then hands every argument to that tox (``python3 run_tox.py -e mock``, ``python3 run_tox.py -- tests/test_specs.py``).
 In a venv, pyenv or conda Python it does the same; one that has tox already can run ``tox`` itself.
 
-Not ``.venv``: that name is a file here (PEP 832), pointing editors at ``.tox/py``, the environment the tests run in.
+Not ``.venv``: that name is a file here (PEP 832), which points editors and ``uv run`` at ``.tox/py``, the
+environment the tests run in.
 """
 
 from __future__ import annotations
