@@ -10,8 +10,8 @@ import yaml
 from openapi_spec_validator import validate
 
 from api_contract import API_NAMES, load_spec, read_yaml, spec_path
-from api_contract.examples import Example, example_errors, iter_examples, operations
-from api_contract.policy import MOCK, VIEWS
+from api_contract.examples import Example, example_errors, iter_examples, operations, schema_validator
+from api_contract.policy import CONTRACT, MOCK, VIEWS
 from tests.seed_payloads import PAYLOADS
 
 DEVIATIONS = yaml.safe_load((Path(__file__).resolve().parent.parent / "docs" / "seed-deviations.yaml").read_text())
@@ -55,7 +55,43 @@ def test_spec_is_valid_openapi_3_0_3_in_every_view(api: str, view: str) -> None:
 def test_the_contract_view_carries_no_mock_choice_and_the_mock_view_applies_them(api: str) -> None:
     contract, mock, raw = load_spec(api, "contract"), load_spec(api, "mock"), read_yaml(spec_path(api))
     assert MOCK in keys_of(raw) and MOCK not in keys_of(contract) and MOCK not in keys_of(mock)
+    assert CONTRACT not in keys_of(contract) | keys_of(mock) | keys_of(load_spec(api, "inputs"))
     assert contract != mock
+
+
+@pytest.mark.parametrize("api", API_NAMES)
+def test_no_extension_sits_inside_a_responses_object(api: str) -> None:
+    """Every key of a Responses Object is a status code to code generators: an ``x-`` key there becomes a bogus
+    status of every typed client."""
+    for path, method, op, _ in operations(read_yaml(spec_path(api))):
+        assert all(not code.startswith("x-") for code in op["responses"]), f"{method.upper()} {path}"
+
+
+PREDICTION = {"delay_index": 1, "reasons": ["On time."]}
+
+
+@pytest.mark.parametrize(
+    ("view", "names", "valid"),
+    [
+        ("contract", ["distribution"], True),
+        ("contract", ["prediction"], True),
+        ("contract", [], False),
+        ("mock", ["distribution"], True),
+        ("mock", ["prediction"], False),
+        ("inputs", ["prediction"], True),
+    ],
+)
+def test_the_contract_takes_either_name_for_the_probabilities_and_the_mock_sends_distribution(
+        view: str, names: list[str], valid: bool) -> None:
+    spec = load_spec("flightsayer", view)
+    value = {**PREDICTION, **{name: [0.9, 0.1, 0, 0] for name in names}}
+    validator = schema_validator(spec, {"$ref": "#/components/schemas/Prediction"})
+    assert validator.is_valid(value) is valid
+
+
+def test_the_plain_prediction_requires_distribution_for_tools_that_ignore_extensions() -> None:
+    prediction = read_yaml(spec_path("flightsayer"))["components"]["schemas"]["Prediction"]
+    assert "distribution" in prediction["required"] and "anyOf" not in prediction
 
 
 def keys_of(node: object) -> set[str]:
