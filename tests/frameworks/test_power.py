@@ -56,9 +56,10 @@ def test_the_suite_kills_a_mutant_of_a_framework_backend(name: str, mutant: str,
                               "seed": described.seed})
     with serving(installed(installed_backends, backend), tmp_path, mutant) as served:
         # Preflight stops a run whose config ids do not do what the config says, which is what some mutants break
-        # (an unapproved plan accepted): here the checks are what is measured.
+        # (an unapproved plan accepted): here the checks are what is measured, one test, so in one process.
         report = tmp_path / "report.json"
-        run = run_suite(served, "--no-preflight", "-k", tests_running(killer), "--report-json", str(report))
+        run = run_suite(served, "--no-preflight", "--jobs", "1", "-k", tests_running(killer), "--report-json",
+                        str(report))
     assert run.returncode == 1, f"{name}/{mutant} ({backend.mutants[mutant].defect}) survived {killer}:\n" \
                                 f"{run.stdout[-6000:]}"
     assert killer in report.read_text(encoding="utf-8"), f"{killer} did not fail:\n{run.stdout[-6000:]}"
