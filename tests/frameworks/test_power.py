@@ -26,7 +26,7 @@ def sample(names: list[str]) -> list[str]:
     return [names[int(i * step)] for i in range(SAMPLE)]
 
 
-def tests_running(check: str) -> str:
+def selection_for(check: str) -> str:
     """The suite's tests that run ``check``: itself, or for a per-response check the scenario that applies it to
     every answer of its API (schemathesis's seed_rules_hold applies it too, on generated traffic)."""
     if hasattr(flightsayer_responses, check):
@@ -58,7 +58,7 @@ def test_the_suite_kills_a_mutant_of_a_framework_backend(name: str, mutant: str,
         # Preflight stops a run whose config ids do not do what the config says, which is what some mutants break
         # (an unapproved plan accepted): here the checks are what is measured, one test, so in one process.
         report = tmp_path / "report.json"
-        run = run_suite(served, "--no-preflight", "--jobs", "1", "-k", tests_running(killer), "--report-json",
+        run = run_suite(served, "--no-preflight", "--jobs", "1", "-k", selection_for(killer), "--report-json",
                         str(report))
     assert run.returncode == 1, f"{name}/{mutant} ({backend.mutants[mutant].defect}) survived {killer}:\n" \
                                 f"{run.stdout[-6000:]}"
