@@ -55,14 +55,14 @@ from schemathesis.generation.meta import (
     CoverageScenario,
     coverage_scenario,
 )
-from schemathesis.openapi.checks import MissingHeaderNotRejected
+from schemathesis.openapi.checks import MissingHeaderNotRejected, MissingHeaders
 from schemathesis.specs.openapi import checks as openapi_checks
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from api_contract import load_spec
 from api_contract.accepted_inputs import millis_in_era, reachable_offset, timestamp_in_seed_form
 from api_contract.scope import outside_contract
-from conformance.checks.http_rules import http_violations
+from conformance.checks.http_rules import http_violations, missing_header
 from conformance.checks.seed_rules import answer_violations
 from conformance.checks.timestamps import parse_timestamp
 from conformance.claims import Claims
@@ -94,6 +94,11 @@ def http_rules_hold(ctx: Any, response: Any, case: schemathesis.Case) -> bool | 
     headers = {name: ", ".join(values) for name, values in response.headers.items()}
     body = response.content if response.content_size <= len(response.content) else b""
     violations = http_violations(case.method, response.status_code, headers, body)
+    missing = [name for name in map(missing_header, violations) if name is not None]
+    if missing:  # as schemathesis itself reports a missing header, so each is one finding whoever saw it
+        raise MissingHeaders(operation=case.operation.label, missing_headers=missing,
+                             message="The following required headers are missing from the response:\n"
+                                     + "\n".join(f"- `{name}` (RFC 9110)" for name in missing))
     if violations:
         raise AssertionError("HTTP broken:\n" + "\n".join(v.describe() for v in violations))
     return None

@@ -81,3 +81,10 @@ HTTP_RULES: tuple[Rule, ...] = (no_server_error, json_body_is_json, method_not_a
 def http_violations(method: str, status: int, headers: Mapping[str, str], body: bytes) -> list[Violation]:
     """Every HTTP rule on one answer; empty when it holds."""
     return [v for rule in HTTP_RULES for v in rule(method, status, headers, body)]
+
+
+def missing_header(violation: Violation) -> str | None:
+    """The header a violation says the answer lacks (``WWW-Authenticate``, ``Allow``), or None when it says else."""
+    if violation.where.startswith("headers/") and violation.actual == repr(None):
+        return violation.where.removeprefix("headers/")
+    return None
