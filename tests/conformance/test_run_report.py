@@ -108,7 +108,8 @@ def test_the_report_of_a_passing_run_counts_what_ran_and_names_every_skip(
     answered = {cell["status"]: cell["count"] for cell in search["documented"]}
     assert answered["200"] > 0 and answered["401"] > 0
     # The terminal summary says the same.
-    assert "flight API conformance of " in done.stdout and "push notifications: 7 skipped" in done.stdout
+    assert "flight API conformance of " in done.stdout
+    assert f"push notifications: {len(WEBHOOK_CHECKS)} skipped" in done.stdout
     assert "not checked (needs flightsayer.other_token" in done.stdout
     assert "GET /flights/v1/search" in done.stdout
     # One page, nothing fetched to show it, the same numbers.
