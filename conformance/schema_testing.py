@@ -276,8 +276,9 @@ def _reachable_page(case: schemathesis.Case, count_of: Counter | None) -> None:
     query: dict[str, Any] = case.query  # type: ignore[assignment]
     limit = query.get("limit") if isinstance(query.get("limit"), int) else None
     offset = query["offset"] if isinstance(query["offset"], int) else 0
-    count = count_of(case.formatted_path, {k: v for k, v in query.items() if k not in ("limit", "offset")}) \
-        if count_of is not None and limit is not None else None
+    count = None
+    if count_of is not None and limit is not None:  # without a page size only the first page is reachable
+        count = count_of(case.formatted_path, {k: v for k, v in query.items() if k not in ("limit", "offset")})
     query["offset"] = reachable_offset(offset, limit, count or 0)
 
 
