@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.checks.flightsayer_responses import page_shape, response_violations, subscription_times_are_ordered
+from conformance.checks.flightsayer_responses import (
+    page_results_agree_with_count,
+    page_shape,
+    response_violations,
+    subscription_times_are_ordered,
+)
 from conformance.checks.garuda_responses import garuda_envelope, session_fields_have_documented_form
 from conformance.checks.violation import Violation
 
@@ -32,6 +37,7 @@ def answer_violations(operation_id: str, path: str, status_code: int, body: Any)
     if operation_id in SUBSCRIPTION_ANSWERS:
         return subscription_times_are_ordered(body)
     if operation_id == "listSubscriptions" and isinstance(body, dict):
-        return page_shape(body) + [v for s in body.get("results") or [] if isinstance(s, dict)
-                                   for v in subscription_times_are_ordered(s)]
+        subscriptions = [s for s in body.get("results") or [] if isinstance(s, dict)]
+        return (page_shape(body) + page_results_agree_with_count(body)
+                + [v for s in subscriptions for v in subscription_times_are_ordered(s)])
     return []

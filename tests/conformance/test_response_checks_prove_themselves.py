@@ -130,19 +130,28 @@ def test_offset_check_fails_when_one_airport_instant_has_two_offsets_across_resu
 
 @pytest.mark.parametrize(("page", "why"), [
     ({"count": -1, "next": None, "previous": None, "results": []}, "negative count"),
-    ({"count": 1, "next": None, "previous": None, "results": [STATUS, STATUS]}, "more results than count"),
     ({"count": 3, "next": "/flights/v1/search?offset=1", "previous": None, "results": [STATUS]}, "relative link"),
-    ({"count": 3, "next": None, "previous": None, "results": [STATUS]}, "only page short of count"),
     ({"count": 1, "next": None, "previous": None}, "no results"),
 ])
 def test_page_shape_fails_on_broken_page(page: dict[str, Any], why: str) -> None:
     assert fr.page_shape(page), why
 
 
+@pytest.mark.parametrize(("page", "why"), [
+    ({"count": 1, "next": None, "previous": None, "results": [STATUS, STATUS]}, "more results than count"),
+    ({"count": 3, "next": "http://h/flights/v1/search?offset=1", "previous": None, "results": [STATUS] * 4},
+     "a middle page longer than count"),
+    ({"count": 3, "next": None, "previous": None, "results": [STATUS]}, "only page short of count"),
+])
+def test_page_count_check_fails_when_results_disagree_with_count(page: dict[str, Any], why: str) -> None:
+    assert fr.page_results_agree_with_count(page), why
+
+
 def test_page_shape_passes_on_a_middle_page() -> None:
     page = {"count": 3, "next": "http://h/flights/v1/search?offset=2&limit=1",
             "previous": "http://h/flights/v1/search?limit=1", "results": [STATUS]}
     assert fr.page_shape(page) == []
+    assert fr.page_results_agree_with_count(page) == []
 
 
 def test_subscription_check_passes_on_the_seed_example_and_fails_when_updated_precedes_created() -> None:

@@ -34,7 +34,7 @@ def test_answer_violations_pass_the_spec_examples() -> None:
     ("getFlightStatus", "/flights/v1/status/X", 200,
      {**copy.deepcopy(STATUS), "flight": {**STATUS["flight"], "number": 5268}}, "flight_id_agrees_with_flight"),
     ("searchFlights", "/flights/v1/search", 200, {"count": 0, "next": None, "previous": None, "results": [STATUS]},
-     "page_shape"),
+     "page_results_agree_with_count"),
     ("getSubscription", "/subscriptions/X", 200,
      {"flight_id": "UA576BOSSFO1606092145", "target": "http://e.com", "created": "2016-07-12T19:29:34Z",
       "updated": "2016-07-12T19:26:23Z"}, "subscription_times_are_ordered"),
