@@ -31,7 +31,7 @@ def answering(*bodies: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
     asked: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             body = json.dumps(bodies[min(len(asked), len(bodies) - 1)]).encode()
             asked.append(self.path)
             self.send_response(200)
