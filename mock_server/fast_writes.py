@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from connexion.json_schema import Draft4RequestValidator, resolve_refs
-from connexion.jsonifier import Jsonifier
+from connexion.jsonifier import JSONEncoder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api_contract import API_NAMES, load_spec
@@ -53,7 +53,8 @@ from mock_server.state import MockState
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 # A session or a subscription is well under 1 KiB; a larger body is read by the full stack, not buffered here twice.
 BODY_LIMIT = 64 * 1024
-_JSON = Jsonifier()  # connexion's serialiser: a body is byte for byte what the connexion path sends
+# Connexion's serialiser (its Jsonifier's defaults, built once rather than per call): the same bytes as its path.
+_ENCODER = JSONEncoder()
 _HANDED_ON_HEADERS = frozenset({b"prefer", b"transfer-encoding"})
 _JSON_TYPE = b"application/json"
 _ANSWER = "mock.fast_writes.answer"  # where an answer waits for the CORS middleware to send it
@@ -318,7 +319,7 @@ def _checked(operation: WriteOperation, status: int, value: Any) -> Written:
     problem = check.error(value)  # replies are new every time (ids, timestamps): none is remembered
     if problem is not None:
         return _nonconforming(operation, problem)
-    return Written(status, _JSON.dumps(value).encode())
+    return Written(status, (_ENCODER.encode(value) + "\n").encode())
 
 
 def _nonconforming(operation: WriteOperation, problem: str) -> Written:
