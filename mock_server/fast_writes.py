@@ -42,7 +42,7 @@ from api_contract.routing import OPERATION_API, ROUTES
 from mock_server.auth import AUTHENTICATORS, Principal
 from mock_server.cors import ApiCorsMiddleware
 from mock_server.errors import ApiError, error_body
-from mock_server.fast_path import Operation
+from mock_server.fast_path import Call, Operation
 from mock_server.flightsayer import handlers as flightsayer
 from mock_server.garuda import handlers as garuda
 from mock_server.limits import BodyTooLarge
@@ -105,6 +105,14 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+def _no_reader(call: Call) -> None:
+    return None
+
+
+def _no_read_check() -> SchemaCheck:
+    raise TypeError("a write has no read check")
+
+
 def _has_key(node: Any, key: str) -> bool:
     if isinstance(node, dict):
         return key in node or any(_has_key(value, key) for value in node.values())
@@ -124,8 +132,8 @@ class WriteOperation:
         self.writer = writer
         item = resolved["paths"][path]
         parameters = item.get("parameters", []) + item[method].get("parameters", [])
-        # Only its parameter parsing is used: the reader and the read's check belong to GETs.
-        self.parameters = Operation(self.operation_id, parameters, lambda call: None, lambda: None)  # type: ignore[arg-type,return-value]
+        # Only its parameter parsing is used: readers and their checks belong to GETs.
+        self.parameters = Operation(self.operation_id, parameters, _no_reader, _no_read_check)
         self.body_check: SchemaCheck | None = None
         body = operation.get("requestBody")
         if body is not None:
