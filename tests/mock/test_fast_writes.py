@@ -334,3 +334,25 @@ def test_no_fast_path_sends_writes_through_connexion(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(FastWrites, "answer", refuse)
     with TestClient(create_app(state=state, fast_path=False)) as client:
         assert client.post("/v2/flight_sessions", headers=GARUDA, json=new_session()).status_code == 200
+
+
+def test_a_body_that_arrives_in_pieces_is_read_whole_and_one_cut_short_is_handed_on(state: MockState) -> None:
+    body = json.dumps(new_session()).encode()
+    for pieces, answered in (([body[:10], body[10:]], 200), ([body[:10]], 599)):
+        behind = _Behind()
+        messages = [{"type": "http.request", "body": piece, "more_body": i < len(pieces) - 1}
+                    for i, piece in enumerate(pieces)]
+        scope = {"type": "http", "method": "POST", "path": "/v2/flight_sessions", "query_string": b"",
+                 "scheme": "http", "server": ("testserver", 80), "root_path": "",
+                 "headers": _headers_of(GARUDA, body), "mock.state": state}
+        sent: list[dict] = []
+
+        async def receive(messages=messages) -> dict:
+            return messages.pop(0)
+
+        async def send(message: dict, sent=sent) -> None:
+            sent.append(message)
+
+        asyncio.run(FastWrites(behind, cors_options(None))(scope, receive, send))
+        assert sent[0]["status"] == answered
+        assert behind.bodies == ([] if answered == 200 else [b"".join(pieces)])
