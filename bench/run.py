@@ -178,6 +178,45 @@ def search_paths(base: str, headers: dict[str, str], count: int = 2000) -> list[
     return list(dict.fromkeys(paths))
 
 
+def write_loads(generator: Generator, mock: Server, creds: dict, flight_ids: list[str],
+                **run) -> dict[str, tuple[Load, Load]]:
+    """PUT subscription (replacing the subscriptions to ``flight_ids``) and POST session (new sessions, ids of the
+    bundled fixtures), each against a floor answering its reply's bytes, three rounds alternating as the reads do:
+    ``{scenario: (mock, floor)}``, the medians."""
+    config = yaml.safe_load(subprocess.run([sys.executable, "-m", "mock_server", "--print-config"], check=True,
+                                           capture_output=True, text=True, cwd=ROOT).stdout)
+    put = ([f"/subscriptions/{i}" for i in flight_ids], creds["flightsayer"],
+           [json.dumps({"target": f"http://127.0.0.1:9/hook/{n}"}) for n in range(7)], "PUT")
+    garuda = config["garuda"]
+    post = (["/v2/flight_sessions"], creds["garuda"],
+            [json.dumps({"deployment_id": garuda["deployment_id"], "flight_plan_id": garuda["approved_flight_plan_id"],
+                         "start_date_time": 1527469200000 + n, "end_date_time": 1527479200000 + n})
+             for n in range(16)], "POST")
+    loads = {}
+    for name, (paths, headers, bodies, method) in (("PUT subscription", put), ("POST session", post)):
+        reply = httpx.request(method, mock.base + paths[0], headers={**headers, "Content-Type": "application/json"},
+                              content=bodies[0]).content
+        floor = floor_server(reply)
+        try:
+            runs: list[list[Load]] = [[], []]
+            for _ in range(3):
+                for done, server in zip(runs, (mock, floor), strict=True):
+                    done.append(measured(generator, server, paths, headers, method=method, bodies=bodies, **run))
+        finally:
+            floor.stop()
+        mock_load, floor_load = (sorted(done, key=lambda load: load.rps)[1] for done in runs)
+        loads[name] = (mock_load, floor_load)
+    return loads
+
+
+def writes_line(writes: dict[str, tuple[Load, Load]]) -> str:
+    """The writes' headline: the lower of their ratios to the floor, with each one's figures."""
+    ratios = {name: mock.rps / floor.rps if floor.rps else 0.0 for name, (mock, floor) in writes.items()}
+    parts = "; ".join(f"{name} {writes[name][0].rps:.0f} req/s, p99 {writes[name][0].p99_ms:.1f} ms, "
+                      f"floor {writes[name][1].rps:.0f} req/s ({ratios[name]:.2f})" for name in writes)
+    return f"ratio writes/floor: {min(ratios.values()):.2f} ({parts})"
+
+
 def row(name: str, load: Load, baseline: Load | None = None, prism: Load | None = None) -> str:
     ratio = f"{load.rps / baseline.rps:5.2f}" if baseline and baseline.rps else "  n/a"
     prism_ratio = f"{load.rps / prism.rps:5.2f}" if prism and prism.rps else "  n/a"
@@ -240,8 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         mock_search = drive(mock.base, searches, creds["flightsayer"], **run)
         ids = [s["flight"]["id"] for s in httpx.get(f"{mock.base}/flights/v1/search", headers=creds["flightsayer"],
                                                        params={"limit": 100}).json()["results"]]
-        mock_put = drive(mock.base, [f"/subscriptions/{i}" for i in ids], creds["flightsayer"], method="PUT",
-                        bodies=[json.dumps({"target": f"http://127.0.0.1:9/hook/{n}"}) for n in range(7)], **run)
+        writes = write_loads(generator, mock, creds, ids, **run)
     finally:
         mock.stop()
     # The same reads through the full connexion stack: what the fast path is worth, measured in the same run.
@@ -279,7 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results["Garuda list, --no-fast-path"] = (slow_garuda, floor_garuda, prism_garuda)
     results["status by id, --no-fast-path"] = (slow_status, floor_status, prism_status)
     results["search, bundled flights"] = (mock_search, None, None)
-    results["PUT subscription (writes)"] = (mock_put, None, None)
+    for name, (mock_write, floor_write) in writes.items():
+        results[f"{name} (writes)"] = (mock_write, floor_write, None)
 
     search100k = None
     for size in (10_000,) if args.skip_100k else (10_000, 100_000):
@@ -313,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             table.append(row(name, load, floor_load, prism_load))
         else:  # rates the generator held down: no ratio of them means anything
             table.append(row(name, load))
-    for name, floor_load in (("floor: Garuda list bytes", floor_garuda), ("floor: status bytes", floor_status)):
+    for name, floor_load in (("floor: Garuda list bytes", floor_garuda), ("floor: status bytes", floor_status),
+                             *((f"floor: {name} bytes", floor_write) for name, (_, floor_write) in writes.items())):
         table.append(row(name, floor_load))
     for name, prism_load in (("prism -v silent: Garuda list", prism_garuda),
                              ("prism -v silent: status", prism_status)):
@@ -336,6 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p99 = f"{search100k.p99_ms:.1f}" if search100k else "n/a"
     print(f"ratio mock/floor: {worst[0].rps / worst[1].rps:.2f} (mock {worst[0].rps:.0f} req/s, floor "
           f"{worst[1].rps:.0f} req/s); ratio mock/prism: {prism_text}; search100k p99: {p99} ms")
+    print(writes_line(writes))
     return 0
 
 

@@ -32,6 +32,7 @@ from mock_server.cors import ApiCorsMiddleware, CorsPolicy
 from mock_server.docs import docs_routes
 from mock_server.errors import handle_error
 from mock_server.fast_path import FastPath
+from mock_server.fast_writes import FastWrites
 from mock_server.front import FrontMiddleware
 from mock_server.prefer import PreferMiddleware
 from mock_server.resolver import resolver
@@ -69,7 +70,8 @@ class MockApp:
         self.state = state
         self.control = control or ControlState()
         self.simulation = simulation or SimulationService(state)
-        api = FastPath(connexion_app, cors or cors_options(None)) if fast_path else connexion_app
+        cors = cors or cors_options(None)
+        api = FastPath(FastWrites(connexion_app, cors), cors) if fast_path else connexion_app
         self._asgi = FrontMiddleware(TrafficMiddleware(api, self.control), state,
                                      docs_routes() + control_routes() + console_routes(), control=self.control,
                                      allowed_hosts=allowed_hosts)

@@ -81,13 +81,16 @@ _FORMATS = {"uri": is_uri}
 
 
 class SchemaCheck:
-    """One schema of a spec (a JSON pointer into it), compiled, with the valid bodies it has seen."""
+    """One schema of a spec (a JSON pointer into it), compiled, with the valid bodies it has seen.
 
-    def __init__(self, spec: dict[str, Any], pointer: str) -> None:
+    ``reference``: connexion's validator that has the last word (its request validator, to check request bodies).
+    """
+
+    def __init__(self, spec: dict[str, Any], pointer: str, *, reference: type = Draft4ResponseValidator) -> None:
         document = {"$ref": pointer, "components": spec.get("components", {})}
         self._compiled = jsonschema_rs.Draft4Validator(surely_valid_form(json_schema_of(document)),
                                                        formats=_FORMATS, validate_formats=True)
-        self._reference = Draft4ResponseValidator(copy.deepcopy(document), format_checker=FORMAT_CHECKER)
+        self._reference = reference(copy.deepcopy(document), format_checker=FORMAT_CHECKER)
         self._valid: OrderedDict[bytes, None] = OrderedDict()
         self._remembered_bytes = 0
 

@@ -28,11 +28,6 @@ def _instant(name: str, value: str | None) -> datetime | None:
         raise ApiError(400, f"'{value}' is not a valid ISO 8601 date-time with an offset", field=name) from exc
 
 
-def _known_flight(flight_id: str) -> None:
-    if flight_id not in state().catalog:
-        raise ApiError(404, NOT_FOUND)
-
-
 def _query() -> list[tuple[str, str]]:
     return list(request.query_params.multi_items())
 
@@ -87,10 +82,26 @@ async def list_subscriptions(limit: int = 50, offset: int = 0):
                               offset=offset), 200
 
 
-async def put_subscription(flight_id: str, body: dict[str, Any]):
-    _known_flight(flight_id)
-    subscription, created = state().subscriptions.put(caller().tenant, flight_id, body["target"])
+def put_subscription_reply(catalog: FlightCatalog, subscriptions: SubscriptionStore, username: str, flight_id: str,
+                           body: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """Create or replace the user's subscription to a known flight: the subscription, 201 if new else 200.
+    ``ApiError`` (404) for a flight the catalog does not have, and then nothing changed."""
+    if flight_id not in catalog:
+        raise ApiError(404, NOT_FOUND)
+    subscription, created = subscriptions.put(username, flight_id, body["target"])
     return subscription.public(), 201 if created else 200
+
+
+def delete_subscription_reply(subscriptions: SubscriptionStore, username: str, flight_id: str) -> tuple[None, int]:
+    """Delete the user's subscription: no body, 204. ``ApiError`` (404) when the user has none to that flight."""
+    if subscriptions.delete(username, flight_id) is None:
+        raise ApiError(404, NOT_FOUND)
+    return None, 204
+
+
+async def put_subscription(flight_id: str, body: dict[str, Any]):
+    current = state()
+    return put_subscription_reply(current.catalog, current.subscriptions, caller().tenant, flight_id, body)
 
 
 async def get_subscription(flight_id: str):
@@ -101,6 +112,4 @@ async def get_subscription(flight_id: str):
 
 
 async def delete_subscription(flight_id: str):
-    if state().subscriptions.delete(caller().tenant, flight_id) is None:
-        raise ApiError(404, NOT_FOUND)
-    return None, 204
+    return delete_subscription_reply(state().subscriptions, caller().tenant, flight_id)
