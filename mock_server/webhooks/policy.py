@@ -28,6 +28,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+LITERAL_CACHE_SIZE = 4096
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -81,6 +82,8 @@ class ResolvedTarget:
     host_header: str
     hostname: str
     address: str
+    scheme: str  # http or https
+    port: int
 
 
 class TargetPolicy:
@@ -90,6 +93,9 @@ class TargetPolicy:
         self.rules = list(rules or [])
         self._defaults = [Rule(False, host=h) for h in METADATA_HOSTS] + \
             [Rule(False, network=ipaddress.ip_network(n)) for n in DEFAULT_DENIED_NETWORKS]
+        # Targets whose host is an address: no DNS is involved, so the verdict cannot change and is worked out once
+        # (parsing and a dozen network tests were a fifth of a delivery's CPU). Names are resolved every time.
+        self._literals: dict[str, ResolvedTarget] = {}
 
     @classmethod
     def from_args(cls, values: list[str] | None) -> TargetPolicy:
@@ -118,6 +124,9 @@ class TargetPolicy:
 
         Resolution failures raise ``OSError`` (a transport error, worth retrying), not ``TargetRefused``.
         """
+        known = self._literals.get(url)
+        if known is not None:
+            return known
         parts = urlsplit(url)
         hostname = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not hostname:
@@ -128,7 +137,9 @@ class TargetPolicy:
             raise TargetRefused(f"host {hostname} is refused by the webhook target policy")
         try:
             addresses = [ipaddress.ip_address(hostname)]
+            literal = True
         except ValueError:
+            literal = False
             infos = await asyncio.get_running_loop().getaddrinfo(hostname, port, type=socket.SOCK_STREAM)
             addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
         if verdict is None:
@@ -140,4 +151,9 @@ class TargetPolicy:
         netloc = f"[{address}]" if address.version == 6 else str(address)
         connect_url = parts._replace(netloc=f"{netloc}:{port}").geturl()
         host_header = parts.netloc.rsplit("@", 1)[-1]
-        return ResolvedTarget(url, connect_url, host_header, hostname, str(address))
+        resolved = ResolvedTarget(url, connect_url, host_header, hostname, str(address), parts.scheme, port)
+        if literal:
+            if len(self._literals) >= LITERAL_CACHE_SIZE:
+                del self._literals[next(iter(self._literals))]  # the oldest: a bound, not a recency order
+            self._literals[url] = resolved
+        return resolved
