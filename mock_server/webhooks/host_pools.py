@@ -59,7 +59,7 @@ class HostPools:
             raise ValueError("need per_host >= 1, total >= 1, timeout > 0 and max_idle_hosts >= 0")
         self.per_host, self.max_idle_hosts = min(per_host, total), max_idle_hosts
         self._total = asyncio.Semaphore(total)
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._timeout = aiohttp.ClientTimeout(total=timeout)  # the session's: one object, not one a request
         self._headers = {"User-Agent": user_agent}
         self._tls = tls if tls is not None else ssl.create_default_context()  # one CA bundle load for every host
         self._pools: OrderedDict[HostKey, _HostPool] = OrderedDict()
@@ -81,7 +81,7 @@ class HostPools:
                 extra = {"server_hostname": target.hostname} if target.scheme == "https" else {}
                 try:
                     async with pool.session.post(target.connect_url, data=body, headers=headers,
-                                                 allow_redirects=False, timeout=self._timeout, **extra) as response:
+                                                 allow_redirects=False, **extra) as response:
                         await response.content.read(BODY_LIMIT)
                         return Answer(response.status, None, time.monotonic() - started)
                 except (aiohttp.ClientError, TimeoutError) as failure:
@@ -99,8 +99,8 @@ class HostPools:
 
     def _session(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(limit=self.per_host, ssl=self._tls)
-        return aiohttp.ClientSession(connector=connector, headers=self._headers, trust_env=False,
-                                     auto_decompress=False)
+        return aiohttp.ClientSession(connector=connector, headers=self._headers, timeout=self._timeout,
+                                     trust_env=False, auto_decompress=False)
 
     async def _close_idle(self) -> None:
         if len(self._pools) <= self.max_idle_hosts:
