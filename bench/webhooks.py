@@ -206,9 +206,12 @@ def fan_out(runs: int = 3, subscriptions: int = 1000) -> str:
     bursts = [run_burst(subscriptions) for _ in range(runs)]
     rates = sorted(b.deliveries_per_s for b in bursts)
     p99s = sorted(b.p99_ms for b in bursts)
+    cpu = statistics.median(b.worker_cpu_us for b in bursts)
     return (f"fan-out: {statistics.median(rates):.0f} deliveries/s, p99 {statistics.median(p99s):.0f} ms "
             f"({subscriptions} subscribers of one flight, median of {runs}: {rates[0]:.0f}-{rates[-1]:.0f}/s, p99 "
-            f"{p99s[0]:.0f}-{p99s[-1]:.0f} ms; receiver busy {max(b.receiver_busy for b in bursts):.0%} at most)")
+            f"{p99s[0]:.0f}-{p99s[-1]:.0f} ms; worker CPU {cpu:.0f} us a delivery; receiver busy "
+            f"{max(b.receiver_busy for b in bursts):.0%} at most; load average {os.getloadavg()[0]:.1f} on "
+            f"{os.cpu_count()} cores)")
 
 
 def receiver_alone(seconds: float, connections: int) -> str:

@@ -323,6 +323,20 @@ def test_host_names_are_resolved_checked_and_pinned_to_the_checked_address(monke
     assert target.host_header == "good.test:8080" and target.hostname == "good.test"
 
 
+def test_a_remembered_address_verdict_still_answers_each_urls_own_path_and_refusals_are_never_remembered() -> None:
+    policy = TargetPolicy()
+
+    async def twice() -> list[str]:
+        return [(await policy.resolve(url)).connect_url
+                for url in ("http://127.0.0.1:9000/a?x=1", "http://127.0.0.1:9000/b", "http://127.0.0.1:9000/a?x=1")]
+
+    assert asyncio.run(twice()) == ["http://127.0.0.1:9000/a?x=1", "http://127.0.0.1:9000/b",
+                                    "http://127.0.0.1:9000/a?x=1"]
+    for _ in range(2):
+        with pytest.raises(TargetRefused):
+            resolve(policy, "http://169.254.169.254/latest/")
+
+
 # -- the receiver ------------------------------------------------------------------------------------------------
 
 def test_the_receiver_prints_each_post_and_answers_204(catalog) -> None:
