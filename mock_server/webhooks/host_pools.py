@@ -84,7 +84,7 @@ class HostPools:
                                                  allow_redirects=False, **extra) as response:
                         await response.content.read(BODY_LIMIT)
                         return Answer(response.status, None, time.monotonic() - started)
-                except (aiohttp.ClientError, TimeoutError) as failure:
+                except (aiohttp.ClientError, TimeoutError, OSError) as failure:
                     error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
                     return Answer(None, error, time.monotonic() - started)
         finally:
