@@ -9,6 +9,7 @@ import io
 import ipaddress
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,10 +27,11 @@ from mock_server.flightsayer.subscriptions import SubscriptionStore
 from mock_server.receiver import ReceivedRequest, Receiver, summarise
 from mock_server.simulation import FlightSimulator
 from mock_server.simulation.transitions import SCHEDULED, phase
-from mock_server.webhooks import DeliveryLog, DeliveryWorker, TargetPolicy, TargetRefused
+from mock_server.webhooks import DeliveryLog, DeliveryWorker, ResolvedTarget, TargetPolicy, TargetRefused
 from mock_server.webhooks.host_pools import HostPools
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
 BOUND = 20  # seconds any wait may take before the test fails instead of hanging
 
 
@@ -482,3 +484,37 @@ def test_pools_no_request_uses_are_closed_beyond_the_bound_of_idle_hosts() -> No
 
         assert run(scenario()) == [1, 1, 1]
     assert [r.path for r in receiver.received] == ["/b", "/c"]
+
+
+def test_an_https_target_is_reached_at_the_checked_address_and_verified_against_its_own_host_name() -> None:
+    heads: list[bytes] = []
+
+    async def scenario() -> tuple[Any, Any]:
+        async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            heads.append(await reader.readuntil(b"\r\n\r\n"))
+            writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_tls.load_cert_chain(TLS / "hooks.test.pem", TLS / "hooks.test.key")
+        server = await asyncio.start_server(answer, "127.0.0.1", 0, ssl=server_tls)
+        port = server.sockets[0].getsockname()[1]
+        # hooks.test "resolves" to the checked loopback address, as the policy would pin it
+        pinned = ResolvedTarget(f"https://hooks.test:{port}/hook", f"https://127.0.0.1:{port}/hook",
+                                f"hooks.test:{port}", "hooks.test", "127.0.0.1", "https", port)
+        trusting = HostPools(per_host=1, total=1, timeout=5, user_agent="test",
+                             tls=ssl.create_default_context(cafile=TLS / "hooks.test.pem"))
+        default = HostPools(per_host=1, total=1, timeout=5, user_agent="test")
+        try:
+            return (await trusting.post(pinned, b"{}", {"Host": pinned.host_header}),
+                    await default.post(pinned, b"{}", {"Host": pinned.host_header}))
+        finally:
+            await trusting.close()
+            await default.close()
+            server.close()
+
+    trusted, untrusted = run(scenario())
+    assert trusted.status == 204 and trusted.error is None
+    assert b"\r\nHost: hooks.test:" in heads[0]
+    assert untrusted.status is None and "certificate verify failed" in untrusted.error  # the CA bundle, not ours
