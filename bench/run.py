@@ -34,6 +34,7 @@ import yaml
 from bottleneck import judge
 from load_generators import CHOICES, Generator, Load, choose_generator, how_to_get_a_real_one
 from npm_install import install_autocannon, install_prism
+from webhooks import fan_out
 
 from conformance.bundled_mock import free_port, stop_process
 
@@ -343,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         notes.append(f"conformance default profile against the mock: {time.perf_counter() - started:.1f} s "
                      f"({outcome})")
 
+    fan_out_line = fan_out()  # push notifications: a burst to 1 000 subscribers of one flight, against a lean receiver
     verdict = judge([floor_garuda, floor_status], generator=generator.name, threads=generator.threads)
     notes.append(f"load generator: {verdict.reason}")
     notes.append(f"load average (1 min) at the start and the end: {load_at_start:.1f}, {os.getloadavg()[0]:.1f} "
@@ -363,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print("\n".join(f"- {note}" for note in notes))
     print()
+    print(fan_out_line)
 
     if not verdict.trusted:
         print(f"no ratios: the load generator ({generator.name}) limited the floor's rate, so any ratio would measure "

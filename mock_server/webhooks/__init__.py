@@ -7,6 +7,7 @@ What it provides:
   waits until everything queued is sent; ``deliveries()`` is the bounded delivery log.
 - :class:`TargetPolicy`: which targets may be called (``TargetPolicy.from_args(["127.0.0.0/8,!*"])``).
 - :class:`DeliveryLog`: the ring buffer of attempts.
+- :class:`HostPools` (``host_pools``): a keep-alive connection pool and a concurrency limit per target host.
 """
 
 from mock_server.webhooks.log import DEFAULT_LOG_SIZE, DeliveryAttempt, DeliveryLog

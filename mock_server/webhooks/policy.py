@@ -28,6 +28,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+LITERAL_CACHE_SIZE = 4096
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -81,6 +82,8 @@ class ResolvedTarget:
     host_header: str
     hostname: str
     address: str
+    scheme: str  # http or https
+    port: int
 
 
 class TargetPolicy:
@@ -90,6 +93,11 @@ class TargetPolicy:
         self.rules = list(rules or [])
         self._defaults = [Rule(False, host=h) for h in METADATA_HOSTS] + \
             [Rule(False, network=ipaddress.ip_network(n)) for n in DEFAULT_DENIED_NETWORKS]
+        # Hosts that are addresses: no DNS is involved, so the verdict cannot change and is worked out once per
+        # (scheme, host, port) (parsing and a dozen network tests were a fifth of a delivery's CPU), not per URL: a
+        # thousand subscribers on one receiver have a thousand URLs. Names are resolved every time.
+        self._literals: dict[tuple[str, str], IPAddress] = {}
+        self._pinned: dict[str, ResolvedTarget] = {}  # and the whole answer for URLs seen before, on such hosts
 
     @classmethod
     def from_args(cls, values: list[str] | None) -> TargetPolicy:
@@ -118,11 +126,31 @@ class TargetPolicy:
 
         Resolution failures raise ``OSError`` (a transport error, worth retrying), not ``TargetRefused``.
         """
+        pinned = self._pinned.get(url)
+        if pinned is not None:
+            return pinned
         parts = urlsplit(url)
         hostname = (parts.hostname or "").lower()
         if parts.scheme not in ("http", "https") or not hostname:
             raise TargetRefused(f"not an absolute http(s) URL: {url}")
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        address = self._literals.get((parts.scheme, parts.netloc))
+        literal = address is not None
+        if address is None:
+            address = await self._check(hostname, port)
+            literal = hostname == str(address)  # an address typed in the URL, not a name
+            if literal:
+                _remember(self._literals, (parts.scheme, parts.netloc), address)
+        netloc = f"[{address}]" if address.version == 6 else str(address)
+        connect_url = parts._replace(netloc=f"{netloc}:{port}").geturl()
+        host_header = parts.netloc.rsplit("@", 1)[-1]
+        resolved = ResolvedTarget(url, connect_url, host_header, hostname, str(address), parts.scheme, port)
+        if literal:
+            _remember(self._pinned, url, resolved)
+        return resolved
+
+    async def _check(self, hostname: str, port: int) -> IPAddress:
+        """The address to connect to for ``hostname``, every one it resolves to checked; ``TargetRefused`` if not."""
         verdict = self.host_allowed(hostname)
         if verdict is False:
             raise TargetRefused(f"host {hostname} is refused by the webhook target policy")
@@ -136,8 +164,10 @@ class TargetPolicy:
             if refused:
                 raise TargetRefused(f"host {hostname} resolves to {', '.join(refused)}, refused by the webhook "
                                     "target policy")
-        address = addresses[0]
-        netloc = f"[{address}]" if address.version == 6 else str(address)
-        connect_url = parts._replace(netloc=f"{netloc}:{port}").geturl()
-        host_header = parts.netloc.rsplit("@", 1)[-1]
-        return ResolvedTarget(url, connect_url, host_header, hostname, str(address))
+        return addresses[0]
+
+
+def _remember(cache: dict, key: object, value: object) -> None:
+    if len(cache) >= LITERAL_CACHE_SIZE:
+        del cache[next(iter(cache))]  # the oldest: a bound, not a recency order
+    cache[key] = value

@@ -9,7 +9,9 @@ Request handling must never wait on a subscriber's server, so :meth:`DeliveryWor
 
 - a dispatcher fans each change out to every subscription to that flight (all users'), at dispatch time;
 - each subscription has its own FIFO and at most one sender task, so a later notification never overtakes an earlier
-  one for the same subscription, while different subscriptions proceed in parallel up to ``concurrency`` requests;
+  one for the same subscription, while different subscriptions proceed in parallel: up to ``per_host`` requests to
+  one target host (its own keep-alive pool, :mod:`mock_server.webhooks.host_pools`), ``concurrency`` in all, so a
+  target that hangs holds only its own host's slots, each for at most ``timeout`` seconds;
 - an attempt that fails (transport error, timeout, non-2xx) is retried after ``backoff * backoff_factor**(n-1)``
   seconds, up to ``attempts`` attempts in all; then the worker gives up on it and moves to the next notification;
 - after the final notification (landed or cancelled) is delivered or given up, the subscription is deleted once
@@ -24,20 +26,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import ssl
 import threading
 import time
-import zlib
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from mock_server.flights.serialise import dumps
 from mock_server.flightsayer.subscriptions import Subscription, SubscriptionStore
 from mock_server.persistence import PersistenceFailed
+from mock_server.webhooks.host_pools import HostPools
 from mock_server.webhooks.log import DELIVERED, DROPPED, FAILED, REFUSED, DeliveryLog
 from mock_server.webhooks.policy import TargetPolicy, TargetRefused
 
@@ -45,8 +44,8 @@ DEFAULT_TIMEOUT = 5.0
 DEFAULT_ATTEMPTS = 4
 DEFAULT_BACKOFF = 0.5
 DEFAULT_BACKOFF_FACTOR = 2.0
-DEFAULT_CONCURRENCY = 64
-CONNECTIONS_PER_CLIENT = 8
+DEFAULT_CONCURRENCY = 128
+DEFAULT_PER_HOST = 32
 DEFAULT_MAX_PENDING = 100  # per subscription
 DEFAULT_GRACE = 60.0
 USER_AGENT = "flight-api-mock-webhooks"
@@ -82,10 +81,11 @@ class DeliveryWorker:
                  timeout: float = DEFAULT_TIMEOUT, attempts: int = DEFAULT_ATTEMPTS, backoff: float = DEFAULT_BACKOFF,
                  backoff_factor: float = DEFAULT_BACKOFF_FACTOR, concurrency: int = DEFAULT_CONCURRENCY,
                  grace: float = DEFAULT_GRACE, sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-                 transport: httpx.AsyncBaseTransport | None = None, max_pending: int = DEFAULT_MAX_PENDING) -> None:
-        if attempts < 1 or concurrency < 1 or timeout <= 0 or backoff < 0 or backoff_factor < 1 or grace < 0:
-            raise ValueError("need attempts >= 1, concurrency >= 1, timeout > 0, backoff >= 0, backoff_factor >= 1 "
-                             "and grace >= 0")
+                 per_host: int = DEFAULT_PER_HOST, max_pending: int = DEFAULT_MAX_PENDING) -> None:
+        if attempts < 1 or concurrency < 1 or per_host < 1 or timeout <= 0 or backoff < 0 or backoff_factor < 1 \
+                or grace < 0:
+            raise ValueError("need attempts >= 1, concurrency >= 1, per_host >= 1, timeout > 0, backoff >= 0, "
+                             "backoff_factor >= 1 and grace >= 0")
         if max_pending < 2:
             raise ValueError("need max_pending >= 2 (one in flight, one waiting)")
         self.max_pending = max_pending
@@ -93,9 +93,8 @@ class DeliveryWorker:
         self.policy = policy if policy is not None else TargetPolicy()
         self.log = log if log is not None else DeliveryLog()  # an empty log is falsy
         self.timeout, self.attempts, self.backoff, self.backoff_factor = timeout, attempts, backoff, backoff_factor
-        self.concurrency, self.grace = concurrency, grace
+        self.concurrency, self.per_host, self.grace = concurrency, min(per_host, concurrency), grace
         self._sleep = sleep
-        self._transport = transport
         self._inbox: deque[tuple[str, Mapping[str, Any], float]] = deque()
         self._queues: dict[SubscriptionKey, deque[Notification]] = {}
         self._senders: dict[SubscriptionKey, asyncio.Task[None]] = {}
@@ -105,8 +104,7 @@ class DeliveryWorker:
         self._wakeup: asyncio.Event | None = None
         self._idle: asyncio.Event | None = None
         self._dispatcher: asyncio.Task[None] | None = None
-        self._clients: list[httpx.AsyncClient] = []
-        self._slots: asyncio.Semaphore | None = None
+        self._pools: HostPools | None = None
 
     # -- public --------------------------------------------------------------------------------------------------
 
@@ -143,24 +141,13 @@ class DeliveryWorker:
         self._loop = asyncio.get_running_loop()
         self._loop_thread = threading.get_ident()
         self._wakeup, self._idle = asyncio.Event(), asyncio.Event()
-        self._slots = asyncio.Semaphore(self.concurrency)
-        # Several small clients rather than one big one: httpcore's pool rescans every connection against every
-        # waiting request on each start and finish, which at 64 connections costs more than the POSTs themselves.
-        per_client = min(self.concurrency, CONNECTIONS_PER_CLIENT)
-        tls = ssl.create_default_context()  # one CA bundle load, not one per client
-        self._clients = [
-            httpx.AsyncClient(
-                timeout=httpx.Timeout(self.timeout), follow_redirects=False, trust_env=False, verify=tls,
-                transport=self._transport, limits=httpx.Limits(max_connections=per_client,
-                                                               max_keepalive_connections=per_client),
-                headers={"User-Agent": USER_AGENT})
-            for _ in range(-(-self.concurrency // per_client))
-        ]
+        self._pools = HostPools(per_host=self.per_host, total=self.concurrency, timeout=self.timeout,
+                                user_agent=USER_AGENT)
         self._dispatcher = asyncio.create_task(self._dispatch(), name="webhook-dispatcher")
         self._wakeup.set()  # changes notified before start
 
     async def stop(self) -> None:
-        """Cancel the background tasks and close the HTTP client (call from the lifespan shutdown). Notifications
+        """Cancel the background tasks and close the connections (call from the lifespan shutdown). Notifications
         still queued are dropped and pending grace-period deletions do not happen; ``drain()`` first to avoid that."""
         tasks = [t for t in (self._dispatcher, *self._senders.values(), *self._deletions) if t is not None]
         self._dispatcher = None
@@ -172,9 +159,9 @@ class DeliveryWorker:
         self._senders.clear()
         self._queues.clear()
         self._deletions.clear()
-        for client in self._clients:
-            await client.aclose()
-        self._clients = []
+        if self._pools is not None:
+            await self._pools.close()
+        self._pools = None
         self._wakeup = self._idle = None
         self._loop = self._loop_thread = None
 
@@ -242,8 +229,7 @@ class DeliveryWorker:
             self._maybe_idle()
 
     async def _deliver(self, key: SubscriptionKey, notification: Notification) -> None:
-        assert self._clients and self._slots is not None
-        client = self._clients[zlib.crc32(f"{key[0]}\n{key[1]}".encode()) % len(self._clients)]
+        assert self._pools is not None
         for attempt in range(1, self.attempts + 1):
             subscription = self._store().get(*key)
             if subscription is None:
@@ -251,26 +237,18 @@ class DeliveryWorker:
             target = subscription.target  # re-read: a PUT may have fixed a broken target between retries
             started = time.monotonic()
             status: int | None = None
-            error: str | None = None
             try:
                 resolved = await self.policy.resolve(target)
             except TargetRefused as refused:
                 self.log.record(*key, target, attempt=0, outcome=REFUSED, error=str(refused))
                 return
             except OSError as failure:
-                error = f"cannot resolve {target}: {failure}"
+                error: str | None = f"cannot resolve {target}: {failure}"
+                latency = (time.monotonic() - started) * 1000
             else:
-                headers = {"Content-Type": "application/json", "Host": resolved.host_header}
-                extensions = {"sni_hostname": resolved.hostname} if target.lower().startswith("https:") else {}
-                async with self._slots:
-                    started = time.monotonic()
-                    try:
-                        response = await client.post(resolved.connect_url, content=notification.body,
-                                                           headers=headers, extensions=extensions)
-                        status = response.status_code
-                    except httpx.HTTPError as failure:
-                        error = f"{type(failure).__name__}: {failure}" if str(failure) else type(failure).__name__
-            latency = (time.monotonic() - started) * 1000
+                answer = await self._pools.post(resolved, notification.body,
+                                                {"Content-Type": "application/json", "Host": resolved.host_header})
+                status, error, latency = answer.status, answer.error, answer.seconds * 1000
             delivered = status is not None and 200 <= status < 300
             last = delivered or attempt == self.attempts
             if status is not None and not delivered:

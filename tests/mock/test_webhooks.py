@@ -4,10 +4,12 @@ unsafe targets refused; the log bounded. Real HTTP to a receiver on a free 127.0
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import ipaddress
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,9 +27,11 @@ from mock_server.flightsayer.subscriptions import SubscriptionStore
 from mock_server.receiver import ReceivedRequest, Receiver, summarise
 from mock_server.simulation import FlightSimulator
 from mock_server.simulation.transitions import SCHEDULED, phase
-from mock_server.webhooks import DeliveryLog, DeliveryWorker, TargetPolicy, TargetRefused
+from mock_server.webhooks import DeliveryLog, DeliveryWorker, ResolvedTarget, TargetPolicy, TargetRefused
+from mock_server.webhooks.host_pools import HostPools
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
 BOUND = 20  # seconds any wait may take before the test fails instead of hanging
 
 
@@ -321,6 +325,20 @@ def test_host_names_are_resolved_checked_and_pinned_to_the_checked_address(monke
     assert target.host_header == "good.test:8080" and target.hostname == "good.test"
 
 
+def test_a_remembered_address_verdict_still_answers_each_urls_own_path_and_refusals_are_never_remembered() -> None:
+    policy = TargetPolicy()
+
+    async def twice() -> list[str]:
+        return [(await policy.resolve(url)).connect_url
+                for url in ("http://127.0.0.1:9000/a?x=1", "http://127.0.0.1:9000/b", "http://127.0.0.1:9000/a?x=1")]
+
+    assert asyncio.run(twice()) == ["http://127.0.0.1:9000/a?x=1", "http://127.0.0.1:9000/b",
+                                    "http://127.0.0.1:9000/a?x=1"]
+    for _ in range(2):
+        with pytest.raises(TargetRefused):
+            resolve(policy, "http://169.254.169.254/latest/")
+
+
 # -- the receiver ------------------------------------------------------------------------------------------------
 
 def test_the_receiver_prints_each_post_and_answers_204(catalog) -> None:
@@ -389,3 +407,114 @@ def test_a_target_that_stays_down_keeps_at_most_max_pending_notifications(simula
     assert pending == 5
     dropped = [e for e in log if e["outcome"] == "dropped"]
     assert len(dropped) == 195  # one in flight and four waiting kept; every other one dropped, and logged
+
+
+# -- a pool per target host --------------------------------------------------------------------------------------
+
+class HangingHost:
+    """A target that accepts connections and reads, and never answers: counts how many connections it holds."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+        self.server: asyncio.AbstractServer | None = None
+
+    async def __aenter__(self) -> str:
+        async def hold(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            self.connections += 1
+            with contextlib.suppress(ConnectionError):
+                await reader.read()  # until the worker gives up and closes
+            writer.close()
+
+        self.server = await asyncio.start_server(hold, "127.0.0.1", 0)
+        return f"http://127.0.0.1:{self.server.sockets[0].getsockname()[1]}"
+
+    async def __aexit__(self, *_exc: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+
+def test_a_hanging_host_holds_only_its_own_slots_and_the_other_hosts_are_served_meanwhile(simulator) -> None:
+    flight_id, = waiting_flights(simulator, 1)
+    store = SubscriptionStore()
+    hanging = HangingHost()
+    with receiving() as (base, receiver):
+        async def scenario() -> tuple[float, int, list[dict]]:
+            async with hanging as stuck:
+                for i in range(4):
+                    store.put(f"stuck{i}", flight_id, f"{stuck}/hook/{i}")
+                for i in range(4):
+                    store.put(f"fine{i}", flight_id, f"{base}/hook/{i}")
+                worker = DeliveryWorker(store, per_host=2, concurrency=3, timeout=2, attempts=1, grace=0)
+                simulator.add_listener(worker.notify)
+                await worker.start()
+                started = time.monotonic()
+                try:
+                    simulator.force(flight_id, "delay", minutes=5)
+                    while len(receiver.received) < 4:  # bounded by run()'s timeout
+                        await asyncio.sleep(0.01)
+                    served_after = time.monotonic() - started
+                    held = hanging.connections
+                    await worker.drain()
+                finally:
+                    await worker.stop()
+                return served_after, held, worker.deliveries()
+
+        served_after, held, log = run(scenario())
+    assert served_after < 1.5  # well before the hanging host's first timeout (2 s)
+    assert held == 2  # per_host: the hanging host never got a third connection
+    assert {(e["username"].rstrip("0123456789"), e["outcome"]) for e in log} == \
+        {("fine", "delivered"), ("stuck", "failed")}
+    assert all("Timeout" in e["error"] for e in log if e["outcome"] == "failed")
+
+
+def test_pools_no_request_uses_are_closed_beyond_the_bound_of_idle_hosts() -> None:
+    with receiving() as (first, _), receiving() as (second, receiver):
+        async def scenario() -> list[int]:
+            pools = HostPools(per_host=2, total=4, timeout=5, user_agent="test", max_idle_hosts=1)
+            policy = TargetPolicy()
+            try:
+                sizes = []
+                for url in (f"{first}/a", f"{second}/b", f"{second}/c"):
+                    answer = await pools.post(await policy.resolve(url), b"{}", {"Content-Type": "application/json"})
+                    assert answer.status == 204 and answer.error is None
+                    sizes.append(len(pools))
+                return sizes
+            finally:
+                await pools.close()
+
+        assert run(scenario()) == [1, 1, 1]
+    assert [r.path for r in receiver.received] == ["/b", "/c"]
+
+
+def test_an_https_target_is_reached_at_the_checked_address_and_verified_against_its_own_host_name() -> None:
+    heads: list[bytes] = []
+
+    async def scenario() -> tuple[Any, Any]:
+        async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            heads.append(await reader.readuntil(b"\r\n\r\n"))
+            writer.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server_tls.load_cert_chain(TLS / "hooks.test.pem", TLS / "hooks.test.key")
+        server = await asyncio.start_server(answer, "127.0.0.1", 0, ssl=server_tls)
+        port = server.sockets[0].getsockname()[1]
+        # hooks.test "resolves" to the checked loopback address, as the policy would pin it
+        pinned = ResolvedTarget(f"https://hooks.test:{port}/hook", f"https://127.0.0.1:{port}/hook",
+                                f"hooks.test:{port}", "hooks.test", "127.0.0.1", "https", port)
+        trusting = HostPools(per_host=1, total=1, timeout=5, user_agent="test",
+                             tls=ssl.create_default_context(cafile=TLS / "hooks.test.pem"))
+        default = HostPools(per_host=1, total=1, timeout=5, user_agent="test")
+        try:
+            return (await trusting.post(pinned, b"{}", {"Host": pinned.host_header}),
+                    await default.post(pinned, b"{}", {"Host": pinned.host_header}))
+        finally:
+            await trusting.close()
+            await default.close()
+            server.close()
+
+    trusted, untrusted = run(scenario())
+    assert trusted.status == 204 and trusted.error is None
+    assert b"\r\nHost: hooks.test:" in heads[0]
+    assert untrusted.status is None and "certificate verify failed" in untrusted.error  # the CA bundle, not ours
