@@ -21,12 +21,7 @@ from mock_server.flights.generator import GeneratedSchedule, generate
 from mock_server.flights.model import REALTIME_FIELDS, Flight, Prediction, RealtimeStatus, check_realtime
 from mock_server.flights.reference import Reference, load_reference
 from mock_server.flights.search_index import SearchIndex
-from mock_server.flights.serialise import (
-    realtime_from_state,
-    realtime_state,
-    status_bytes,
-    status_without_inbound,
-)
+from mock_server.flights.serialise import StatusEncoder, realtime_from_state, realtime_state, status_without_inbound
 from mock_server.persistence import MEMORY_ONLY, Persistence
 
 STATE_FORMAT = 1
@@ -54,6 +49,7 @@ class FlightCatalog:
         # A rotation is a chain, so each flight is the inbound of at most one other flight.
         self._outbound: dict[str, str] = {f.inbound_id: f.id for f in schedule.flights if f.inbound_id is not None}
         self._json: OrderedDict[str, bytes] = OrderedDict()  # least recently read first
+        self._encoder = StatusEncoder()
         self._changed: dict[str, None] = {}  # insertion-ordered set of flights whose realtime status was updated
         self._index = SearchIndex((f.scheduled_departure, f.id, f.origin.iata, f.destination.iata)
                                   for f in schedule.flights)
@@ -94,7 +90,7 @@ class FlightCatalog:
         if flight is None:
             return None
         inbound = self.status_json(flight.inbound_id) if flight.inbound_id is not None else None
-        encoded = status_bytes(status_without_inbound(flight, self._realtime[flight_id]), inbound)
+        encoded = self._encoder.encode(flight, self._realtime[flight_id], inbound)
         self._json[flight_id] = encoded
         if len(self._json) > JSON_CACHE_SIZE:
             self._json.popitem(last=False)
