@@ -100,72 +100,13 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value)
 
 
-def _wire_time(instant: datetime, zone: ZoneInfo) -> datetime | str:
-    """``instant`` at an airport, as orjson writes it (equal to :func:`airport_time`), or that string when orjson
-    would not: it rounds an offset of odd seconds (local mean time, before 1900) where ``isoformat`` keeps them."""
-    local = instant.astimezone(zone)
-    offset = local.utcoffset()
-    return local if offset is not None and not offset.seconds % 60 else local.isoformat()
+def status_bytes(without_inbound: dict[str, Any], inbound: bytes | None) -> bytes:
+    """Bytes of a FlightStatus, with the inbound flight's already serialised (and cached) status embedded verbatim.
 
-
-class StatusEncoder:
-    """FlightStatus bytes in one orjson call, equal to :func:`dumps` of :func:`status_without_inbound` plus
-    ``inbound``: the part of a search page's cost that is not cached.
-
-    What the dict builders above do in Python is left to orjson here: it writes the aware datetimes itself, the
-    Prediction and HistoricalPerformance dataclasses (their fields are in their JSON order), and the already encoded
-    airports, carriers and inbound status as fragments. Each airport's and carrier's JSON is encoded once.
+    Equal to ``dumps`` of the full nested dict (``inbound`` is the last key); it saves re-serialising the whole inbound
+    chain for every flight.
     """
-
-    def __init__(self) -> None:
-        self._infos: dict[tuple[type, str], tuple[Any, orjson.Fragment]] = {}
-
-    def _info(self, thing: Any) -> orjson.Fragment:
-        key = (type(thing), thing.iata)
-        known = self._infos.get(key)
-        if known is None or known[0] is not thing:  # another reference's object under the same code
-            known = self._infos[key] = (thing, orjson.Fragment(dumps(thing.info())))
-        return known[1]
-
-    def encode(self, flight: Flight, status: RealtimeStatus, inbound: bytes | None) -> bytes:
-        """The FlightStatus of ``flight`` with ``status``, ``inbound`` being the inbound flight's encoded status."""
-        origin, destination = flight.origin.tz, flight.destination.tz
-        departure = _wire_time(flight.scheduled_departure, origin)
-        arrival = _wire_time(flight.scheduled_arrival, destination)
-        return orjson.dumps({
-            "flight": {
-                "id": flight.id,
-                "number": flight.number,
-                "carrier": self._info(flight.carrier),
-                "scheduled_departure": departure,
-                "scheduled_arrival": arrival,
-                "origin": self._info(flight.origin),
-                "destination": self._info(flight.destination),
-            },
-            "prediction": status.prediction,
-            "historical_performance": flight.historical_performance,
-            "status": {
-                "departure": {
-                    "scheduled": departure,
-                    "latest": _wire_time(status.departure_latest, origin),
-                    "type": status.departure_type,
-                    "terminal": status.departure_terminal,
-                    "gate": status.departure_gate,
-                },
-                "arrival": {
-                    "scheduled": arrival,
-                    "latest": _wire_time(status.arrival_latest, destination),
-                    "type": status.arrival_type,
-                    "terminal": status.arrival_terminal,
-                    "gate": status.arrival_gate,
-                    "baggage_claim": status.baggage_claim,
-                },
-                "cancelled": status.cancelled,
-                "source": status.source,
-                "last_updated": utc_time(status.last_updated) if status.last_updated is not None else None,
-            },
-            "inbound": orjson.Fragment(inbound) if inbound is not None else None,
-        })
+    return dumps({**without_inbound, "inbound": orjson.Fragment(inbound) if inbound is not None else None})
 
 
 def realtime_state(status: RealtimeStatus) -> dict[str, Any]:
