@@ -72,7 +72,22 @@ class Call:
         return URL(scope=self.scope)
 
     def query(self) -> list[tuple[str, str]]:
-        return list(QueryParams(self.scope.get("query_string", b"")).multi_items())
+        return list(query_items(self.scope.get("query_string", b"")))
+
+
+# Query strings parsed into their (name, value) pairs, for the parameters and again for a page's links.
+_QUERY_ITEMS: OrderedDict[bytes, tuple[tuple[str, str], ...]] = OrderedDict()
+
+
+def query_items(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    """The query string's (name, value) pairs as Starlette parses them, remembered for the last
+    :data:`PARSED_QUERIES` query strings."""
+    items = _QUERY_ITEMS.get(query_string)
+    if items is None:
+        items = _QUERY_ITEMS[query_string] = tuple(QueryParams(query_string).multi_items())
+        if len(_QUERY_ITEMS) > PARSED_QUERIES:
+            _QUERY_ITEMS.popitem(last=False)
+    return items
 
 
 @dataclass(frozen=True)
@@ -211,11 +226,11 @@ class Operation:
         return found
 
     def _parse(self, path_values: tuple[str, ...], query_string: bytes) -> Mapping[str, Any]:
-        query = QueryParams(query_string)
-        names = [name for name, _ in query.multi_items()]
+        items = query_items(query_string)
+        names = [name for name, _ in items]
         if any(names.count(name) > 1 for name in self._query_names):
             raise _Invalid  # the full stack names the repeated parameter
-        given = {**{name: query[name] for name in query if name in self._query_names},
+        given = {**{name: value for name, value in items if name in self._query_names},
                  **dict(zip(self._path_names, path_values, strict=True))}
         params = dict(self._defaults)
         for param in self.parameters:
