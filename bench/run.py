@@ -336,6 +336,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     p99 = f"{search100k.p99_ms:.1f}" if search100k else "n/a"
     print(f"ratio mock/floor: {worst[0].rps / worst[1].rps:.2f} (mock {worst[0].rps:.0f} req/s, floor "
           f"{worst[1].rps:.0f} req/s); ratio mock/prism: {prism_text}; search100k p99: {p99} ms")
+    # The search target is relative: the floor's p99 from this same run, the status floor (the bytes a page lists).
+    if search100k:
+        print(f"search100k p99/floor p99: {search100k.p99_ms / floor_status.p99_ms:.2f} (search100k p50 "
+              f"{search100k.p50_ms:.2f} ms, p99 {search100k.p99_ms:.2f} ms; floor p99 {floor_status.p99_ms:.2f} ms)")
     return 0
 
 

@@ -23,7 +23,13 @@ from mock_server.flights.generator import GeneratedSchedule, generate
 from mock_server.flights.model import REALTIME_FIELDS, Flight, Prediction, RealtimeStatus, check_realtime
 from mock_server.flights.reference import Reference, load_reference
 from mock_server.flights.search_index import SearchIndex
-from mock_server.flights.serialise import realtime_from_state, realtime_state, status_bytes, status_without_inbound
+from mock_server.flights.serialise import (
+    StatusBuilder,
+    realtime_from_state,
+    realtime_state,
+    status_bytes,
+    status_without_inbound,
+)
 from mock_server.persistence import MEMORY_ONLY, Persistence
 
 STATE_FORMAT = 1
@@ -56,6 +62,7 @@ class FlightCatalog:
         # How a status becomes bytes: serialise.status_bytes, or an encoding with the same bytes that also checks
         # what it encodes (the mock's response check: see mock_server.fast_path).
         self.encode_status: StatusEncoding = status_bytes
+        self._builder = StatusBuilder()
         self._changed: dict[str, None] = {}  # insertion-ordered set of flights whose realtime status was updated
         self._index = SearchIndex((f.scheduled_departure, f.id, f.origin.iata, f.destination.iata)
                                   for f in schedule.flights)
@@ -96,7 +103,7 @@ class FlightCatalog:
         if flight is None:
             return None
         inbound = self.status_json(flight.inbound_id) if flight.inbound_id is not None else None
-        encoded = self.encode_status(status_without_inbound(flight, self._realtime[flight_id]), inbound)
+        encoded = self.encode_status(self._builder.build(flight, self._realtime[flight_id]), inbound)
         self._json[flight_id] = encoded
         if len(self._json) > JSON_CACHE_SIZE:
             self._json.popitem(last=False)
