@@ -365,9 +365,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print("\n".join(f"- {note}" for note in notes))
     print()
-    print(fan_out_line)
 
     if not verdict.trusted:
+        print(fan_out_line)  # absolute, and measured against a receiver of its own: no generator in it
         print(f"no ratios: the load generator ({generator.name}) limited the floor's rate, so any ratio would measure "
               f"it, not the servers: {verdict.reason}. For a real one: {how_to_get_a_real_one(generator.name)}")
         return 1 if args.strict else 0
@@ -380,6 +380,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"ratio mock/floor: {worst[0].rps / worst[1].rps:.2f} (mock {worst[0].rps:.0f} req/s, floor "
           f"{worst[1].rps:.0f} req/s); ratio mock/prism: {prism_text}; search100k p99: {p99} ms")
     print(writes_line(writes))
+    # The search target is relative: the floor's p99 from this same run, the status floor (the bytes a page lists).
+    if search100k:
+        print(f"search100k p99/floor p99: {search100k.p99_ms / floor_status.p99_ms:.2f} (search100k p50 "
+              f"{search100k.p50_ms:.2f} ms, p99 {search100k.p99_ms:.2f} ms; floor p99 {floor_status.p99_ms:.2f} ms)")
+    print(fan_out_line)
     return 0
 
 

@@ -38,11 +38,12 @@ from api_contract.routing import OPERATION_API, ROUTES
 from mock_server.auth import AUTHENTICATORS, Principal
 from mock_server.cors import ApiCorsMiddleware
 from mock_server.errors import ApiError, FieldProblem
+from mock_server.flights import FlightCatalog
 from mock_server.flightsayer import handlers as flightsayer
 from mock_server.flightsayer.pages import page_json
 from mock_server.garuda import handlers as garuda
 from mock_server.garuda.store import SessionNotFound
-from mock_server.response_check import PageCheck, SchemaCheck
+from mock_server.response_check import PageCheck, SchemaCheck, items_pointer
 from mock_server.state import MockState
 from mock_server.validation import FieldParameterValidator
 
@@ -59,18 +60,34 @@ PARSED_QUERIES = 20_000  # distinct queries, and distinct parameter values, reme
 
 @dataclass(frozen=True)
 class Call:
-    """One request, authenticated and with its parameters validated."""
+    """One request, authenticated and with its parameters validated, and the check its answer will get."""
 
     state: MockState
     principal: Principal
     params: Mapping[str, Any]
     scope: Scope
+    check: SchemaCheck | PageCheck
 
     def url(self) -> URL:
         return URL(scope=self.scope)
 
     def query(self) -> list[tuple[str, str]]:
-        return list(QueryParams(self.scope.get("query_string", b"")).multi_items())
+        return list(query_items(self.scope.get("query_string", b"")))
+
+
+# Query strings parsed into their (name, value) pairs, for the parameters and again for a page's links.
+_QUERY_ITEMS: OrderedDict[bytes, tuple[tuple[str, str], ...]] = OrderedDict()
+
+
+def query_items(query_string: bytes) -> tuple[tuple[str, str], ...]:
+    """The query string's (name, value) pairs as Starlette parses them, remembered for the last
+    :data:`PARSED_QUERIES` query strings."""
+    items = _QUERY_ITEMS.get(query_string)
+    if items is None:
+        items = _QUERY_ITEMS[query_string] = tuple(QueryParams(query_string).multi_items())
+        if len(_QUERY_ITEMS) > PARSED_QUERIES:
+            _QUERY_ITEMS.popitem(last=False)
+    return items
 
 
 @dataclass(frozen=True)
@@ -124,13 +141,24 @@ def _get_session(call: Call) -> Reply | None:
         return None
 
 
+def _checking_catalog(call: Call) -> FlightCatalog:
+    """The catalog, set to encode statuses with the FlightStatus check, which proves each valid as it builds it: a
+    status is walked once, as it is built, instead of parsed back with its whole inbound chain on every page that
+    first lists it. The same bytes either way."""
+    check = call.check.items if isinstance(call.check, PageCheck) else call.check
+    catalog = call.state.catalog
+    if catalog.encode_status != check.encode_nested:  # a bound method: equal, not identical, from one call to the next
+        catalog.encode_status = check.encode_nested
+    return catalog
+
+
 def _flight_status(call: Call) -> Reply | None:
-    body = call.state.catalog.status_json(call.params["flight_id"])
+    body = _checking_catalog(call).status_json(call.params["flight_id"])
     return Encoded(body) if body is not None else None
 
 
 def _search(call: Call) -> Reply:
-    return Page(*flightsayer.search_page(call.state.catalog, call.url(), call.query(), **call.params))
+    return Page(*flightsayer.search_page(_checking_catalog(call), call.url(), call.query(), **call.params))
 
 
 def _list_subscriptions(call: Call) -> Reply:
@@ -198,11 +226,11 @@ class Operation:
         return found
 
     def _parse(self, path_values: tuple[str, ...], query_string: bytes) -> Mapping[str, Any]:
-        query = QueryParams(query_string)
-        names = [name for name, _ in query.multi_items()]
+        items = query_items(query_string)
+        names = [name for name, _ in items]
         if any(names.count(name) > 1 for name in self._query_names):
             raise _Invalid  # the full stack names the repeated parameter
-        given = {**{name: query[name] for name in query if name in self._query_names},
+        given = {**{name: value for name, value in items if name in self._query_names},
                  **dict(zip(self._path_names, path_values, strict=True))}
         params = dict(self._defaults)
         for param in self.parameters:
@@ -241,12 +269,23 @@ class Operation:
         return found[1]
 
 
-def _response_check(spec: dict[str, Any], operation: dict[str, Any]) -> SchemaCheck | PageCheck:
+def _response_check(spec: dict[str, Any], operation: dict[str, Any],
+                    compiled: dict[str, SchemaCheck]) -> SchemaCheck | PageCheck:
+    """The check of the operation's 200 answer; ``compiled``: the API's schema checks by pointer, shared, so a status
+    one operation proved valid is known to the others (a status by id and the same status in a page)."""
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     pointer = schema.get("$ref")
     if pointer is None:
         raise ValueError(f"{operation['operationId']}: the 200 schema must be a $ref to a named schema")
-    return PageCheck(spec, pointer) if pointer.endswith("Page") else SchemaCheck(spec, pointer)
+
+    def check(of: str) -> SchemaCheck:
+        if of not in compiled:
+            compiled[of] = SchemaCheck(spec, of)
+        return compiled[of]
+
+    if pointer.endswith("Page"):
+        return PageCheck(spec, pointer, check(items_pointer(spec, pointer)))
+    return check(pointer)
 
 
 def _compile() -> dict[str, Operation]:
@@ -255,6 +294,7 @@ def _compile() -> dict[str, Operation]:
     for api in API_NAMES:
         spec = load_spec(api, "mock")
         resolved = resolve_refs(spec)  # parameters as connexion sees them
+        checks: dict[str, SchemaCheck] = {}
         for path, method, operation, _ in operations(spec):
             reader = READERS.get(operation["operationId"])
             if method != "get" or reader is None:
@@ -262,7 +302,7 @@ def _compile() -> dict[str, Operation]:
             item = resolved["paths"][path]
             parameters = item.get("parameters", []) + item[method].get("parameters", [])
             compiled[operation["operationId"]] = Operation(operation["operationId"], parameters, reader,
-                                                           partial(_response_check, spec, operation))
+                                                           partial(_response_check, spec, operation, checks))
     missing = set(READERS) - set(compiled)
     if missing:
         raise ValueError(f"readers for operations the specs do not have as GET: {sorted(missing)}")
@@ -328,7 +368,7 @@ class FastPath:
         if params is None:
             return None
         try:
-            reply = operation.reader(Call(state, principal, params, scope))
+            reply = operation.reader(Call(state, principal, params, scope, operation.check))
         except ApiError:
             return None
         return _checked(operation, reply) if reply is not None else None

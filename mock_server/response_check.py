@@ -5,6 +5,12 @@ page of twenty. Here each response schema is compiled once by jsonschema-rs (a R
 each distinct body is checked once (valid bodies are remembered), and a page is checked as its envelope plus its
 items, so a status already proven valid is not walked again inside every page that lists it.
 
+A schema that nests itself in a member (a FlightStatus's ``inbound``) can also encode its bodies
+(:meth:`SchemaCheck.encode_nested`): a body is built from its value with that member null, which is checked as it is,
+and the bytes of the nested body, already found valid, embedded verbatim. A chain of statuses is then walked once, as
+it is built, and never parsed back: on a cold search page, checking each status after serialising it had cost more
+than serialising it (parsing it back, then walking its whole inbound chain again).
+
 The compiled code is only trusted to say "valid": a body it rejects is judged again by connexion's own
 ``Draft4ResponseValidator`` (the one the rest of the mock uses), which has the last word and the message.
 """
@@ -78,6 +84,21 @@ def surely_valid_form(node: Any) -> Any:
 
 # The reference validator's own check for the one other format the specs use, so the two cannot disagree on it.
 _FORMATS = {"uri": is_uri}
+# Keywords that constrain an object's members one by one (or only which keys it has), so that a member's value can be
+# judged apart from the others; with any other keyword at its top, a schema's bodies are only checked whole.
+_MEMBERWISE = frozenset({"type", "required", "properties", "additionalProperties", "description", "title"})
+
+
+def nesting_member(spec: dict[str, Any], pointer: str) -> str | None:
+    """The member in which the schema at ``pointer`` nests itself, when a body's value there can be judged apart:
+    the schema constrains members one by one, and that member takes any body of the schema (an ``anyOf`` naming it)."""
+    schema = _resolve_pointer(spec, pointer)
+    if not set(schema) <= _MEMBERWISE or schema.get("type") != "object":
+        return None
+    for name, member in schema.get("properties", {}).items():
+        if {"$ref": pointer} in member.get("anyOf", []) and set(member) <= {"anyOf", "description"}:
+            return name
+    return None
 
 
 class SchemaCheck:
@@ -93,6 +114,8 @@ class SchemaCheck:
         self._reference = reference(copy.deepcopy(document), format_checker=FORMAT_CHECKER)
         self._valid: OrderedDict[bytes, None] = OrderedDict()
         self._remembered_bytes = 0
+        self.pointer = pointer
+        self.nesting = nesting_member(spec, pointer)
 
     def vouches_for(self, value: Any) -> bool:
         """The compiled validator's verdict: True only for values the reference validator accepts too."""
@@ -119,20 +142,54 @@ class SchemaCheck:
             return None
         problem = self.error(orjson.loads(body) if value is None else value)
         if problem is None:
-            self._valid[body] = None
-            self._remembered_bytes += len(body)
-            while self._remembered_bytes > REMEMBERED_BYTES:
-                self._remembered_bytes -= len(self._valid.popitem(last=False)[0])
+            self._remember(body)
         return problem
+
+    def remembers(self, body: bytes) -> bool:
+        """Whether ``body`` was found valid and is still remembered."""
+        return body in self._valid
+
+    def encode_nested(self, rest: dict[str, Any], inner: bytes | None) -> bytes:
+        """The bytes of ``rest`` with its :attr:`nesting` member holding ``inner`` (a body of this schema, embedded
+        verbatim; None for null), remembered as valid when ``rest`` with that member null is valid and ``inner`` was
+        found valid. Sound because the schema judges its members one by one and that member takes any valid body.
+
+        ``rest``: plain JSON values (what ``orjson`` writes as it is). ``ValueError`` when the schema nests nothing.
+        """
+        if self.nesting is None:
+            raise ValueError("this schema has no member that nests it")
+        body = orjson.dumps({**rest, self.nesting: orjson.Fragment(inner) if inner is not None else None})
+        if inner is None or inner in self._valid:
+            try:
+                valid = self.vouches_for({**rest, self.nesting: None})
+            except (TypeError, ValueError):  # a value that is not plain JSON: the body is checked when it is sent
+                valid = False
+            if valid:
+                self._remember(body)
+        return body
+
+    def _remember(self, body: bytes) -> None:
+        self._valid[body] = None
+        self._remembered_bytes += len(body)
+        while self._remembered_bytes > REMEMBERED_BYTES:
+            self._remembered_bytes -= len(self._valid.popitem(last=False)[0])
+
+
+def items_pointer(spec: dict[str, Any], pointer: str) -> str:
+    """The pointer of the schema of the items of the page schema at ``pointer``."""
+    return _items_pointer(spec, _resolve_pointer(spec, pointer), pointer)
 
 
 class PageCheck:
     """A page schema (``count``, ``next``, ``previous``, ``results``), checked as its envelope and each item."""
 
-    def __init__(self, spec: dict[str, Any], pointer: str) -> None:
+    def __init__(self, spec: dict[str, Any], pointer: str, items: SchemaCheck | None = None) -> None:
+        """``items``: the check of the items' schema, when one is already compiled (it remembers what it proved)."""
         page = _resolve_pointer(spec, pointer)
         items_pointer = _items_pointer(spec, page, pointer)
-        self.items = SchemaCheck(spec, items_pointer)
+        if items is not None and items.pointer != items_pointer:
+            raise ValueError(f"{pointer}: its items are {items_pointer}, not {items.pointer}")
+        self.items = items or SchemaCheck(spec, items_pointer)
         envelope_spec = copy.deepcopy(spec)
         _set_items(envelope_spec, pointer, {})  # the items are checked one by one instead
         self.envelope = SchemaCheck(envelope_spec, pointer)

@@ -3,7 +3,9 @@
 Flights are read far more often than they change, so each flight's FlightStatus bytes are built on first read and
 kept until :meth:`FlightCatalog.update` changes that flight or any flight its ``inbound`` chain embeds. Nothing is
 serialised at load, which keeps a 100,000-flight catalog quick to build; the cache keeps the most recently read
-:data:`JSON_CACHE_SIZE` flights, because all 100,000 serialised would take over 200 MB.
+:data:`JSON_CACHE_SIZE` flights, because all 100,000 serialised would take over 200 MB. How a status becomes bytes is
+:attr:`FlightCatalog.encode_status`: the mock sets it to its response check's encoding, which proves each status valid
+as it builds it (same bytes), so the statuses of a search page need not be parsed back to be checked.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,6 +24,7 @@ from mock_server.flights.model import REALTIME_FIELDS, Flight, Prediction, Realt
 from mock_server.flights.reference import Reference, load_reference
 from mock_server.flights.search_index import SearchIndex
 from mock_server.flights.serialise import (
+    StatusBuilder,
     realtime_from_state,
     realtime_state,
     status_bytes,
@@ -30,6 +33,8 @@ from mock_server.flights.serialise import (
 from mock_server.persistence import MEMORY_ONLY, Persistence
 
 STATE_FORMAT = 1
+# (a FlightStatus dict without ``inbound``, the inbound's encoded status or None) -> the status's bytes
+StatusEncoding = Callable[[dict[str, Any], bytes | None], bytes]
 JSON_CACHE_SIZE = 50_000  # serialised statuses kept (about 2 kB each, inbound chain included)
 
 
@@ -54,6 +59,10 @@ class FlightCatalog:
         # A rotation is a chain, so each flight is the inbound of at most one other flight.
         self._outbound: dict[str, str] = {f.inbound_id: f.id for f in schedule.flights if f.inbound_id is not None}
         self._json: OrderedDict[str, bytes] = OrderedDict()  # least recently read first
+        # How a status becomes bytes: serialise.status_bytes, or an encoding with the same bytes that also checks
+        # what it encodes (the mock's response check: see mock_server.fast_path).
+        self.encode_status: StatusEncoding = status_bytes
+        self._builder = StatusBuilder()
         self._changed: dict[str, None] = {}  # insertion-ordered set of flights whose realtime status was updated
         self._index = SearchIndex((f.scheduled_departure, f.id, f.origin.iata, f.destination.iata)
                                   for f in schedule.flights)
@@ -94,7 +103,7 @@ class FlightCatalog:
         if flight is None:
             return None
         inbound = self.status_json(flight.inbound_id) if flight.inbound_id is not None else None
-        encoded = status_bytes(status_without_inbound(flight, self._realtime[flight_id]), inbound)
+        encoded = self.encode_status(self._builder.build(flight, self._realtime[flight_id]), inbound)
         self._json[flight_id] = encoded
         if len(self._json) > JSON_CACHE_SIZE:
             self._json.popitem(last=False)

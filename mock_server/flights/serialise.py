@@ -91,6 +91,81 @@ def status_without_inbound(flight: Flight, status: RealtimeStatus) -> dict[str, 
     }
 
 
+def airport_time_by_orjson(instant: datetime, zone: ZoneInfo) -> str:
+    """:func:`airport_time`, written by orjson (a third of ``isoformat``'s cost), except for an offset of odd seconds
+    (local mean time, before 1900), which orjson would round and ``isoformat`` keeps."""
+    local = instant.astimezone(zone)
+    offset = local.utcoffset()
+    if offset is None or offset.seconds % 60:
+        return local.isoformat()
+    return orjson.dumps(local)[1:-1].decode()
+
+
+def utc_time_by_orjson(instant: datetime) -> str:
+    """:func:`utc_time`, written by orjson."""
+    return orjson.dumps(instant.astimezone(UTC), option=orjson.OPT_UTC_Z)[1:-1].decode()
+
+
+class StatusBuilder:
+    """:func:`status_without_inbound`, built for encoding straight away: in one call, and sharing each airport's and
+    carrier's JSON object between the statuses that show it, so its dicts must only be read (encoded, checked).
+
+    A cold search page builds some ten statuses, and writing their times was most of the cost: orjson writes them
+    here, about a third cheaper in all than the composed functions above.
+    """
+
+    def __init__(self) -> None:
+        self._infos: dict[tuple[type, str], tuple[Any, dict[str, str]]] = {}
+
+    def _info(self, thing: Any) -> dict[str, str]:
+        key = (type(thing), thing.iata)
+        known = self._infos.get(key)
+        if known is None or known[0] is not thing:  # another reference's airport or carrier under the same code
+            known = self._infos[key] = (thing, thing.info())
+        return known[1]
+
+    def build(self, flight: Flight, status: RealtimeStatus) -> dict[str, Any]:
+        """Equal to ``status_without_inbound(flight, status)``."""
+        origin, destination = flight.origin.tz, flight.destination.tz
+        departure = airport_time_by_orjson(flight.scheduled_departure, origin)
+        arrival = airport_time_by_orjson(flight.scheduled_arrival, destination)
+        prediction, history, updated = status.prediction, flight.historical_performance, status.last_updated
+        return {
+            "flight": {
+                "id": flight.id,
+                "number": flight.number,
+                "carrier": self._info(flight.carrier),
+                "scheduled_departure": departure,
+                "scheduled_arrival": arrival,
+                "origin": self._info(flight.origin),
+                "destination": self._info(flight.destination),
+            },
+            "prediction": {"delay_index": prediction.delay_index, "distribution": list(prediction.distribution),
+                           "reasons": list(prediction.reasons)},
+            "historical_performance": history.to_json() if history is not None else None,
+            "status": {
+                "departure": {
+                    "scheduled": departure,
+                    "latest": airport_time_by_orjson(status.departure_latest, origin),
+                    "type": status.departure_type,
+                    "terminal": status.departure_terminal,
+                    "gate": status.departure_gate,
+                },
+                "arrival": {
+                    "scheduled": arrival,
+                    "latest": airport_time_by_orjson(status.arrival_latest, destination),
+                    "type": status.arrival_type,
+                    "terminal": status.arrival_terminal,
+                    "gate": status.arrival_gate,
+                    "baggage_claim": status.baggage_claim,
+                },
+                "cancelled": status.cancelled,
+                "source": status.source,
+                "last_updated": utc_time_by_orjson(updated) if updated is not None else None,
+            },
+        }
+
+
 def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON in the dict's own key order (which the builders above fix), hence stable bytes.
 
@@ -101,13 +176,12 @@ def dumps(value: Any) -> bytes:
 
 
 def status_bytes(without_inbound: dict[str, Any], inbound: bytes | None) -> bytes:
-    """Bytes of a FlightStatus, splicing in the inbound flight's already serialised (and cached) status.
+    """Bytes of a FlightStatus, with the inbound flight's already serialised (and cached) status embedded verbatim.
 
-    Equal to ``dumps`` of the full nested dict, because ``inbound`` is the last key; it saves re-serialising the
-    whole inbound chain for every flight.
+    Equal to ``dumps`` of the full nested dict (``inbound`` is the last key); it saves re-serialising the whole inbound
+    chain for every flight.
     """
-    head = dumps(without_inbound)
-    return head[:-1] + b',"inbound":' + (inbound if inbound is not None else b"null") + b"}"
+    return dumps({**without_inbound, "inbound": orjson.Fragment(inbound) if inbound is not None else None})
 
 
 def realtime_state(status: RealtimeStatus) -> dict[str, Any]:

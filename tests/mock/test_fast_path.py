@@ -212,3 +212,15 @@ def test_a_session_list_is_never_older_than_the_last_write(app: MockApp, client:
         for filters in _FILTERS:
             served = client.get("/v2/flight_sessions", headers=GARUDA, params=filters).json()
             assert served == garuda_handlers.sessions_reply(app.state.garuda, ACME, **filters)
+
+
+def test_statuses_the_fast_path_serves_are_proven_valid_as_they_are_encoded(app: MockApp, client: TestClient) -> None:
+    """The fast path has the catalog encode statuses through the FlightStatus check, so a page of statuses never
+    seen before is not parsed back to be checked; the bytes are the full stack's."""
+    catalog = app.state.catalog
+    page = client.get("/flights/v1/search", headers=ALICE, params={"limit": 5, "offset": 7})
+    assert page.status_code == 200
+    check = catalog.encode_status.__self__
+    ids = [status["flight"]["id"] for status in page.json()["results"]]
+    assert ids and all(check.remembers(catalog.status_json(i)) for i in ids)
+    assert client.get(f"/flights/v1/status/{ids[0]}", headers=ALICE).content == catalog.status_json(ids[0])

@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from api_contract import load_spec
 from api_contract.examples import schema_validator
 from mock_server.flights import FlightCatalog, Prediction, load_catalog
+from mock_server.flights.serialise import airport_time, airport_time_by_orjson, utc_time, utc_time_by_orjson
+from mock_server.response_check import SchemaCheck
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 AIRPORT_ZONES = {a["iata"]: ZoneInfo(a["tz"]) for a in
@@ -399,3 +401,29 @@ def test_a_bounded_json_cache_still_answers_every_flight_correctly(monkeypatch) 
         assert fresh.status_json(flight_id) == canonical(fresh.status(flight_id))
     fresh.update(legs[0], departure_gate="Q1")
     assert all(fresh.status_json(i) == canonical(fresh.status(i)) for i in legs)
+
+
+def test_statuses_encoded_by_the_response_check_are_the_same_bytes_and_change_when_a_status_does() -> None:
+    plain, checked = load_catalog(FIXTURES, flights=300), load_catalog(FIXTURES, flights=300)
+    spec = load_spec("flightsayer", "mock")
+    check = SchemaCheck(spec, "#/components/schemas/FlightStatus")
+    checked.encode_status = check.encode_nested
+    assert all(checked.status_json(i) == plain.status_json(i) for i in plain.flight_ids())
+    assert all(check.remembers(checked.status_json(i)) for i in plain.flight_ids())  # every one proven as built
+    legs = longest_rotation(plain)
+    before = checked.status_json(legs[-1])
+    for catalog in (plain, checked):
+        catalog.update(legs[0], departure_gate="Z42")
+    after = checked.status_json(legs[-1])
+    assert after != before and after == plain.status_json(legs[-1]) == canonical(plain.status(legs[-1]))
+    assert b'"gate":"Z42"' in after and check.remembers(after)
+
+
+@settings(max_examples=500)
+@given(instant=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)),
+       zone=st.sampled_from(sorted({*AIRPORT_ZONES.values(), ZoneInfo("Africa/Monrovia"), ZoneInfo("Asia/Kolkata")},
+                                   key=str)))
+def test_times_a_status_is_built_with_are_written_as_isoformat_writes_them(instant: datetime, zone: ZoneInfo) -> None:
+    # orjson writes them for the catalog's encoding; local mean time (offsets of odd seconds) is where it would differ
+    assert airport_time_by_orjson(instant, zone) == airport_time(instant, zone)
+    assert utc_time_by_orjson(instant) == utc_time(instant)

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from api_contract import API_NAMES, load_spec
 from api_contract.examples import iter_examples, operations
-from mock_server.response_check import SURELY_DATE_TIME, PageCheck, SchemaCheck, json_schema_of
+from mock_server.response_check import SURELY_DATE_TIME, PageCheck, SchemaCheck, json_schema_of, nesting_member
+from mock_server.state import MockState
 from mock_server.validation import FORMAT_CHECKER
 
 
@@ -152,3 +153,58 @@ def test_a_remembered_body_does_not_vouch_for_a_changed_one() -> None:
     assert check.body_error(json.dumps(example).encode()) is None  # remembered
     broken = {**example, "flight": None}
     assert check.body_error(json.dumps(broken).encode()) is not None
+
+
+def _flight_status_check() -> tuple[dict[str, Any], SchemaCheck]:
+    spec = load_spec("flightsayer", "mock")
+    return spec, SchemaCheck(spec, "#/components/schemas/FlightStatus")
+
+
+def _rotation_statuses() -> list[dict[str, Any]]:
+    """The statuses of the deepest inbound chain of the bundled catalog, innermost (first leg) first."""
+    catalog = MockState.load(None).catalog
+    outermost = max((catalog.status(i) for i in catalog.flight_ids()), key=lambda s: len(json.dumps(s)))
+    legs = []
+    while outermost is not None:
+        legs.append(outermost)
+        outermost = outermost["inbound"]
+    assert len(legs) >= 2
+    return legs[::-1]
+
+
+def test_a_status_encoded_by_its_check_is_its_plain_serialisation_and_proven_with_its_inbound() -> None:
+    _, check = _flight_status_check()
+    inner = None
+    for status in _rotation_statuses():
+        body = check.encode_nested({k: v for k, v in status.items() if k != "inbound"}, inner)
+        assert body == json.dumps(status, separators=(",", ":"), ensure_ascii=False).encode()
+        assert check.remembers(body)
+        inner = body
+
+
+def test_an_encoded_status_is_not_proven_when_its_own_part_or_its_inbound_is_not() -> None:
+    _, check = _flight_status_check()
+    first, second = _rotation_statuses()[:2]
+    rest = {k: v for k, v in second.items() if k != "inbound"}
+    unproven = json.dumps(first, separators=(",", ":")).encode()  # valid, but never shown to the check
+    body = check.encode_nested(rest, unproven)
+    assert not check.remembers(body)
+    assert check.body_error(body) is None  # it is valid: checked whole when sent
+    inner = check.encode_nested({k: v for k, v in first.items() if k != "inbound"}, None)
+    broken = copy.deepcopy(rest)
+    broken["prediction"]["delay_index"] = 11
+    body = check.encode_nested(broken, inner)
+    assert not check.remembers(body)
+    assert check.body_error(body) is not None
+
+
+def test_only_a_schema_that_judges_its_members_one_by_one_encodes_what_it_nests() -> None:
+    spec, check = _flight_status_check()
+    assert check.nesting == "inbound"
+    assert nesting_member(spec, "#/components/schemas/Flight") is None  # nests nothing
+    widened = copy.deepcopy(spec)
+    status = widened["components"]["schemas"]["FlightStatus"]
+    status["not"] = {"required": ["weather"]}  # judges the members together: a member cannot be judged apart
+    assert nesting_member(widened, "#/components/schemas/FlightStatus") is None
+    with pytest.raises(ValueError):
+        SchemaCheck(widened, "#/components/schemas/FlightStatus").encode_nested({}, None)
