@@ -119,14 +119,19 @@ def scheduled_flight(client: httpx.Client) -> str:
     return next(f["flight_id"] for f in flights if f["state"] == "scheduled")
 
 
-def wait_for_messages(client: httpx.Client, name: str, timeout: float = 10.0) -> list[dict]:
+def wait_for(client: httpx.Client, path: str, key: str, params: dict | None = None, timeout: float = 10.0) -> list:
+    """The non-empty list ``key`` of a control API answer, polled until one arrives."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        messages = client.get(f"/_mock/inbox/{name}").json()["messages"]
-        if messages:
-            return messages
+        found = client.get(path, params=params).json()[key]
+        if found:
+            return found
         time.sleep(0.05)
-    raise AssertionError(f"nothing arrived in inbox {name}")
+    raise AssertionError(f"nothing in {path} after {timeout} s")
+
+
+def wait_for_messages(client: httpx.Client, name: str, timeout: float = 10.0) -> list[dict]:
+    return wait_for(client, f"/_mock/inbox/{name}", "messages", timeout=timeout)
 
 
 @pytest.mark.parametrize("token", [None, "inbox-token"])
@@ -141,7 +146,8 @@ def test_the_mocks_own_notifications_land_in_its_inbox_token_or_not(served: tupl
         assert client.put(f"/subscriptions/{flight_id}", headers=ALICE, json={"target": target}).status_code == 201
         assert client.post(f"/_mock/flights/{flight_id}/events", json={"kind": "delay", "minutes": 20}).is_success
         [message] = wait_for_messages(client, "own")
-        delivered = client.get("/_mock/deliveries", params={"flight_id": flight_id}).json()["deliveries"]
+        # The worker logs a delivery once the inbox has answered, so the log may lag the message by a moment.
+        delivered = wait_for(client, "/_mock/deliveries", "deliveries", params={"flight_id": flight_id})
     assert json.loads(message["body"])["flight"]["id"] == flight_id
     assert [(d["target"], d["outcome"], d["status"]) for d in delivered] == [(target, "delivered", 201)]
 
