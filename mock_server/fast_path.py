@@ -50,7 +50,7 @@ from mock_server.validation import FieldParameterValidator
 # Connexion's serialiser, so a body is byte for byte what the connexion path sends.
 _JSON = Jsonifier()
 # Request headers that change the answer in ways only the full stack implements.
-_HANDED_ON_HEADERS = frozenset({b"prefer", b"transfer-encoding"})
+HANDED_ON_HEADERS = frozenset({b"prefer", b"transfer-encoding"})
 _HEADERS = [(b"content-type", b"application/json")]
 # What CORSMiddleware adds to the answer to a request without Origin (with one, the middleware itself answers).
 _NO_ORIGIN_HEADERS = [*_HEADERS, (b"vary", b"Origin")]
@@ -357,7 +357,7 @@ class FastPath:
             return None
         operation, path_values = routed
         for name, value in scope["headers"]:
-            if name in _HANDED_ON_HEADERS or (name == b"content-length" and value != b"0"):
+            if name in HANDED_ON_HEADERS or (name == b"content-length" and value != b"0"):
                 return None
         state: MockState = scope["mock.state"]
         try:

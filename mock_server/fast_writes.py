@@ -42,7 +42,7 @@ from api_contract.routing import OPERATION_API, ROUTES
 from mock_server.auth import AUTHENTICATORS, Principal
 from mock_server.cors import ApiCorsMiddleware
 from mock_server.errors import ApiError, error_body
-from mock_server.fast_path import Call, Operation
+from mock_server.fast_path import HANDED_ON_HEADERS, Call, Operation
 from mock_server.flightsayer import handlers as flightsayer
 from mock_server.garuda import handlers as garuda
 from mock_server.limits import BodyTooLarge
@@ -55,7 +55,6 @@ WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 BODY_LIMIT = 64 * 1024
 # Connexion's serialiser (its Jsonifier's defaults, built once rather than per call): the same bytes as its path.
 _ENCODER = JSONEncoder()
-_HANDED_ON_HEADERS = frozenset({b"prefer", b"transfer-encoding"})
 _JSON_TYPE = b"application/json"
 _ANSWER = "mock.fast_writes.answer"  # where an answer waits for the CORS middleware to send it
 
@@ -212,7 +211,7 @@ def _plain_request(scope: Scope, with_body: bool) -> int | None:
     """The declared body length of a request this layer may answer; None when the full stack must."""
     length = content_type = None
     for name, value in scope["headers"]:
-        if name in _HANDED_ON_HEADERS:
+        if name in HANDED_ON_HEADERS:
             return None
         if name == b"content-length":
             if length is not None or not value.isdigit():
