@@ -418,19 +418,24 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
             x.status, x.response_headers, x.response = (answered.status, answered.response_headers,
                                                         answered.response)
             return
-        head = await call("GET", path, query={**x.query, "limit": "1", "offset": "0"}, headers=x.headers)
-        if head.status != 200 or not isinstance(head.response, dict):
-            x.status, x.response_headers, x.response = head.status, head.response_headers, head.response
+        # The request as asked first: what it refuses (a limit past the largest page, say), this backend refuses too,
+        # and its page's size is the size of the reversed page at the same offset.
+        asked = await call("GET", path, query=x.query, headers=x.headers)
+        if asked.status != 200 or not isinstance(asked.response, dict):
+            x.status, x.response_headers, x.response = asked.status, asked.response_headers, asked.response
             return
-        count = head.response["count"]
+        count = asked.response["count"]
         limit = int(x.query.get("limit", "50") or 50)
         offset = int(x.query.get("offset", "0") or 0)
-        start = max(0, count - offset - limit)
-        size = max(0, min(limit, count - offset))
+        size = len(asked.response["results"])
+        start = max(0, count - offset - size)
         results: list[Any] = []
         if size:
             inner = await call("GET", path, query={**x.query, "limit": str(size), "offset": str(start)},
                                headers=x.headers)
+            if inner.status != 200 or not isinstance(inner.response, dict):  # changed in between: as it answered
+                x.status, x.response_headers, x.response = inner.status, inner.response_headers, inner.response
+                return
             results = list(reversed(inner.response["results"]))
         base = f"http://{x.headers.get('host', '')}{path}"
 
