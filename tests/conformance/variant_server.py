@@ -5,9 +5,9 @@ that run the whole suite against it.
         --config-out FILE
 
 Several variants are stacked in the order given, the first outermost (``breakage.stacked``). The variant's breakage
-wraps the whole app, and its ``notification`` rewrite (if any) sits between the flight
-simulator and the delivery worker, so what is pushed to subscribers is what the variant would send. The suite's
-config for the variant (the mock's, rewritten by the variant's ``config``) is written to FILE.
+wraps the whole app, and its ``notification`` rewrite (if any) sits between the flight simulator and the delivery
+worker, so what is pushed to subscribers is what the variant would send. The suite's config for the variant (the
+mock's, rewritten by the variant's ``config``) is written to FILE.
 """
 
 from __future__ import annotations
