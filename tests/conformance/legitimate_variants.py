@@ -588,12 +588,15 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
     }
 
 
-# Each variant in exactly one group (pinned by a test), outermost layer first. At most one HTTP-wide choice a group:
-# one Garuda choice with one or two Flightsayer ones that touch other parts (notifications, paging, errors, links
-# are each in a group of their own); no group holds two choices of the same decision, two of the four paging choices
-# (cap, default size, trailing-slash links, another order) or two of Garuda's id and tenant rules. The HTTP encoding
-# sits outermost, so it encodes what the other layers answered; the one variant that answers from calls to the mock
-# (another stable order) innermost, as only it may.
+# Each variant in exactly one group, and no group with two variants of one decision (both pinned by tests); the first
+# layer is the outermost. A group holds at most one HTTP-wide choice, one Garuda choice and one or two Flightsayer
+# ones. Kept in different groups: the four variants that rewrite every FlightStatus answered and pushed, the four
+# paging choices (a cap, a default size, trailing-slash links, another order), and the two error-body rewrites
+# (problem+json, Garuda's 422 body). Two choices of a group that both answer refusals answer different requests: on
+# different APIs, or for different faults (an undefined method and bad credentials; a body that is not JSON and
+# unknown fields in a JSON one).
+# The HTTP encoding sits outermost, so it encodes what the other layers answered; the one variant that answers from
+# calls to the mock (another stable order) innermost, as only it may.
 GROUPS: tuple[tuple[str, ...], ...] = (
     ("errors in application/problem+json", "Garuda times as strings of digits", "inbound flights nested one level"),
     ("unknown query parameters refused", "Garuda sessions carry extra fields that move",

@@ -84,6 +84,13 @@ def test_every_variant_is_in_exactly_one_group() -> None:
     assert sorted(grouped) == VARIANTS
 
 
+def test_no_group_makes_two_choices_of_one_decision() -> None:
+    variants = legitimate_variants(create_app())
+    for group in GROUPS:
+        decisions = [variants[name].decision for name in group]
+        assert len(set(decisions)) == len(decisions), group
+
+
 def test_a_failing_group_names_every_choice_and_how_to_serve_one_alone() -> None:
     group = GROUPS[0]
     message = failure_message(group[1], group, "1 failed, 70 passed")
