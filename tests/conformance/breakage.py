@@ -5,7 +5,8 @@ itself (by setting ``status``), answer it from several calls to the mock (``resp
 (status, headers, JSON body, or raw bytes) after. The same middleware makes broken backends (one behaviour breaks
 a seed rule) and legitimate ones (one choice the seeds leave open is made differently). ``notification`` rewrites
 what the mock pushes to subscribers, for servers that route the delivery worker through it; ``config`` rewrites the
-suite's config (ids of another form, for instance).
+suite's config (ids of another form, for instance). :func:`stacked` layers several breakages into one, as
+middlewares stacked in front of the mock would be.
 """
 
 from __future__ import annotations
@@ -77,6 +78,50 @@ class Breakage:
 
 
 NO_BREAKAGE = Breakage("none")
+
+
+def stacked(name: str, *layers: Breakage) -> Breakage:
+    """The breakages ``layers`` as one, outermost first, as that many middlewares stacked in front of the mock.
+
+    A request passes the layers' request rewrites in order; the first layer to answer it itself (by setting
+    ``status``) stops it there, so the layers inside it never see it. The answer passes back out through the
+    response rewrites of the layers it went through, innermost first. Only the innermost layer may ``respond``
+    (answer from calls to the mock): any layer inside it would sit between it and the mock, which a ``Call`` skips.
+    What the mock pushes and the suite's config come out through the layers likewise, innermost first.
+    """
+    answering = [layer for layer in layers if layer.respond is not None]
+    if len(answering) > 1 or (answering and layers[-1].respond is None):
+        raise ValueError(f"{name}: only one layer, the innermost, may respond; "
+                         f"these do: {[layer.name for layer in answering]}")
+    depth: dict[int, int] = {}  # id of an exchange in flight -> how many layers its request went through
+
+    def request(x: Exchange) -> None:
+        reached = len(layers)
+        for index, layer in enumerate(layers):
+            layer.request(x)
+            if x.status:
+                reached = index + 1
+                break
+        depth[id(x)] = reached
+
+    def response(x: Exchange) -> None:
+        for layer in reversed(layers[:depth.pop(id(x), len(layers))]):
+            layer.response(x)
+
+    pushes = [layer.notification for layer in reversed(layers) if layer.notification is not None]
+    configs = [layer.config for layer in reversed(layers) if layer.config is not None]
+
+    def notification(status: dict[str, Any]) -> None:
+        for rewrite in pushes:
+            rewrite(status)
+
+    def config(original: dict[str, Any]) -> dict[str, Any]:
+        for rewrite in configs:
+            original = rewrite(original)
+        return original
+
+    return Breakage(name, request=request, response=response, respond=answering[0].respond if answering else None,
+                    notification=notification if pushes else None, config=config if configs else None)
 
 
 class BreakingMiddleware:

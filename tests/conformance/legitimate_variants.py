@@ -4,6 +4,11 @@ themselves) differently from the mock, and must pass the whole suite.
 Each is the mock behind :class:`~tests.conformance.breakage.BreakingMiddleware`, answering as an independent,
 correct implementation that chose otherwise would. ``DECISION`` names the entry of ``docs/decisions.md`` each one
 proves open; ``docs/decisions.md`` names the variant back.
+
+``GROUPS`` serves them several at a time: a backend that makes several legitimate choices at once is itself a
+legitimate backend, as long as the choices are independent, so the suite that must pass each alone must pass them
+together. Each group's choices touch different things (one API's against the other's, an HTTP-wide freedom against
+choices of the body), never two rewrites of the same part.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from api_contract.examples import operations
 from api_contract.routing import ROUTES, canonical_path
 from conformance.checks.timestamps import parse_timestamp
 from mock_server.app import MockApp
-from tests.conformance.breakage import SEARCH, SESSIONS, STATUS, Breakage, Call, Exchange
+from tests.conformance.breakage import SEARCH, SESSIONS, STATUS, Breakage, Call, Exchange, stacked
 
 SUBSCRIPTIONS = "/subscriptions/"
 TIME_FIELDS = ("start_date_time", "end_date_time")
@@ -410,18 +415,14 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
                     x.response.pop(link, None)
 
     async def reversed_pages(x: Exchange, call: Call) -> None:
-        """Another stable order: the mock's, reversed, paginated over the whole result as the backend's own."""
+        """Another stable order: the mock's, reversed, paginated over the whole result as the backend's own. The
+        request goes to the mock as asked first, so what the mock refuses (a page size past its maximum, say) this
+        backend refuses alike."""
         path = canonical_path(x.path)
         numbers = [x.query.get(name, "0") for name in ("limit", "offset")]
-        if x.method != "GET" or path not in (SEARCH, SUBSCRIPTIONS) or not all(n.isdigit() for n in numbers):
-            answered = await call(x.method, x.path, query=x.query, headers=x.headers, body=x.body)
-            x.status, x.response_headers, x.response = (answered.status, answered.response_headers,
-                                                        answered.response)
-            return
-        # The request as asked first: what it refuses (a limit past the largest page, say), this backend refuses too,
-        # and its page's size is the size of the reversed page at the same offset.
-        asked = await call("GET", path, query=x.query, headers=x.headers)
-        if asked.status != 200 or not isinstance(asked.response, dict):
+        asked = await call(x.method, x.path, query=x.query, headers=x.headers, body=x.body)
+        if (x.method != "GET" or path not in (SEARCH, SUBSCRIPTIONS) or not all(n.isdigit() for n in numbers)
+                or asked.status != 200 or not isinstance(asked.response, dict)):
             x.status, x.response_headers, x.response = asked.status, asked.response_headers, asked.response
             return
         count = asked.response["count"]
@@ -588,6 +589,45 @@ def legitimate_variants(app: MockApp) -> dict[str, Variant]:
         "Flightsayer accepts targets of any scheme": Variant(
             b("ftp", request=any_scheme_target, response=any_scheme_target_answer), "Subscription target"),
     }
+
+
+# Each variant in exactly one group, and no group with two variants of one decision (both pinned by tests); the first
+# layer is the outermost. A group holds at most one HTTP-wide choice, one Garuda choice and one or two Flightsayer
+# ones. Kept in different groups: the four variants that rewrite every FlightStatus answered and pushed, the four
+# paging choices (a cap, a default size, trailing-slash links, another order), and the two error-body rewrites
+# (problem+json, Garuda's 422 body). Two choices of a group that both answer refusals answer different requests: on
+# different APIs, or for different faults (an undefined method and bad credentials; a body that is not JSON and
+# unknown fields in a JSON one).
+# The HTTP encoding sits outermost, so it encodes what the other layers answered; the one variant that answers from
+# calls to the mock (another stable order) innermost, as only it may.
+GROUPS: tuple[tuple[str, ...], ...] = (
+    ("errors in application/problem+json", "Garuda times as strings of digits", "inbound flights nested one level"),
+    ("unknown query parameters refused", "Garuda sessions carry extra fields that move",
+     "probabilities named prediction"),
+    ("only the specs' own trailing-slash forms served", "Garuda list in any order",
+     "a fractional delay index, probabilities rounded off the sum"),
+    ("methods a path lacks answered 501", "Garuda refuses credentials with 403", "other ISO 8601 forms"),
+    ("a body that is not JSON answered 400", "Garuda POST refuses unknown fields, PATCH drops them",
+     "search results without optional parts"),
+    ("compressed, pretty-printed JSON with a charset and headers of its own", "Garuda PATCH cannot move a session",
+     "optional parts null or absent, another realtime source"),
+    ("Garuda ids as UUIDs", "a maximum page size of 7", "Flightsayer refuses credentials with 403"),
+    ("Garuda validation errors answered 422 in a body of its own",
+     "a default page size of 10, links absent at the ends", "Flightsayer accepts targets of any scheme"),
+    ("Garuda refuses a filter naming nothing", "page links with the seed's trailing slash"),
+    ("Garuda accepts any times, in any order", "search and subscriptions in another stable order"),
+    ("Garuda answers 403 for another company's session or references",
+     "Flightsayer answers 404 for a malformed FlightId, 410 for a deleted subscription"),
+    ("Garuda answers 404 for a malformed id, 410 for a deleted session",
+     "Flightsayer answers 400 to an unknown flight's subscription and to inverted bounds"),
+)
+
+
+def served_together(variants: dict[str, Variant], names: tuple[str, ...]) -> Breakage:
+    """The variants ``names`` as one backend, the first outermost; one name gives that variant as it is."""
+    if len(names) == 1:
+        return variants[names[0]].breakage
+    return stacked(" + ".join(names), *(variants[name].breakage for name in names))
 
 
 def combined(name: str, *responses: Callable[[Exchange], None]) -> Breakage:

@@ -1,11 +1,13 @@
-"""Serve the mock as one named variant, legitimate or broken, in a process of its own, for tests that run the whole
-suite against it.
+"""Serve the mock as one named variant, legitimate or broken, or as several at once, in a process of its own, for tests
+that run the whole suite against it.
 
-    python -m tests.conformance.variant_server --kind legitimate --variant NAME --port P --config-out FILE
+    python -m tests.conformance.variant_server --kind legitimate --variant NAME [--variant NAME...] --port P \
+        --config-out FILE
 
-The variant's breakage wraps the whole app, and its ``notification`` rewrite (if any) sits between the flight
-simulator and the delivery worker, so what is pushed to subscribers is what the variant would send. The suite's
-config for the variant (the mock's, rewritten by the variant's ``config``) is written to FILE.
+Several variants are stacked in the order given, the first outermost (``breakage.stacked``). The variant's breakage
+wraps the whole app, and its ``notification`` rewrite (if any) sits between the flight simulator and the delivery
+worker, so what is pushed to subscribers is what the variant would send. The suite's config for the variant (the
+mock's, rewritten by the variant's ``config``) is written to FILE.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import yaml
 
 from conformance.bundled_mock import free_port, stop_process
 from mock_server.app import MockApp, create_app
-from tests.conformance.breakage import Breakage, BreakingMiddleware
+from tests.conformance.breakage import Breakage, BreakingMiddleware, stacked
 from tests.serving import wait_until_answering
 
 KINDS = ("legitimate", "broken")
@@ -35,20 +37,21 @@ STARTUP_SECONDS = 60.0
 SUITE_ARGS = ("--webhook-final-grace", "5")
 
 
-def breakage_of(kind: str, name: str, app: MockApp) -> Breakage:
+def breakage_of(kind: str, names: Sequence[str], app: MockApp) -> Breakage:
     if kind == "legitimate":
-        from tests.conformance.legitimate_variants import legitimate_variants
+        from tests.conformance.legitimate_variants import legitimate_variants, served_together
 
-        return legitimate_variants(app)[name].breakage
+        return served_together(legitimate_variants(app), tuple(names))
     from tests.conformance.broken_variants import variants
 
-    return variants(app.state.conformance_config())[name][0]
+    broken = variants(app.state.conformance_config())
+    return stacked(" + ".join(names), *(broken[name][0] for name in names)) if len(names) > 1 else broken[names[0]][0]
 
 
-def build(kind: str, name: str) -> tuple[BreakingMiddleware, dict[str, Any]]:
+def build(kind: str, names: str | Sequence[str]) -> tuple[BreakingMiddleware, dict[str, Any]]:
     """The wrapped app and the suite's config for it."""
     app = create_app(webhook_grace_seconds=1)
-    breakage = breakage_of(kind, name, app)
+    breakage = breakage_of(kind, [names] if isinstance(names, str) else names, app)
     wrapped = BreakingMiddleware(app)
     wrapped.breakage = breakage
     if breakage.notification is not None:
@@ -69,7 +72,7 @@ def build(kind: str, name: str) -> tuple[BreakingMiddleware, dict[str, Any]]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.conformance.variant_server")
     parser.add_argument("--kind", choices=KINDS, required=True)
-    parser.add_argument("--variant", required=True)
+    parser.add_argument("--variant", action="append", required=True, help="repeat to stack several, outermost first")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--config-out", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -79,17 +82,20 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 @contextmanager
-def running_variant(kind: str, name: str, folder: Path) -> Iterator[tuple[str, Path]]:
-    """Yield (base URL, config file) of the variant served in its own process; stop it by its PID afterwards."""
+def running_variant(kind: str, names: str | Sequence[str], folder: Path) -> Iterator[tuple[str, Path]]:
+    """Yield (base URL, config file) of the variant (or variants, stacked) served in its own process; stop it by its
+    PID afterwards."""
+    names = [names] if isinstance(names, str) else list(names)
     port = free_port()
     config = folder / "conformance.yaml"
     log = (folder / "server.log").open("w")
-    process = subprocess.Popen([sys.executable, "-m", "tests.conformance.variant_server", "--kind", kind,
-                                "--variant", name, "--port", str(port), "--config-out", str(config)],
+    chosen = [argument for name in names for argument in ("--variant", name)]
+    process = subprocess.Popen([sys.executable, "-m", "tests.conformance.variant_server", "--kind", kind, *chosen,
+                                "--port", str(port), "--config-out", str(config)],
                                stdout=log, stderr=subprocess.STDOUT, env=environment())
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_answering(process, f"{base_url}/v2/openapi.json", what=f"the {kind} variant {name!r}",
+        wait_until_answering(process, f"{base_url}/v2/openapi.json", what=f"the {kind} variant {' + '.join(names)!r}",
                              log=folder / "server.log", timeout=STARTUP_SECONDS,
                              ready=lambda response: response.status_code == 200)
         yield base_url, config
